@@ -1,0 +1,1 @@
+"""Validation tools for the SCO and China-Central Asia relations data package."""

@@ -1,0 +1,70 @@
+"""Run frictionless, the public contract (structure, types, keys), and turn its report into findings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import frictionless
+
+from sco_data.findings import Finding
+
+LAYER = "frictionless"
+
+
+def _columns(error, schema_fields: list[str], primary_key: list[str]) -> str | None:
+    """The field(s) an error is about; frictionless names them in different attributes per error type."""
+    name = getattr(error, "field_name", None)
+    if name:
+        return name
+    names = getattr(error, "field_names", None)
+    if names:
+        return ",".join(names)
+    if error.type == "primary-key" and primary_key:
+        return ",".join(primary_key)
+    number = getattr(error, "field_number", None)
+    if number and 0 < number <= len(schema_fields):
+        return schema_fields[number - 1]
+    return None
+
+
+def _value(error) -> str | None:
+    cell = getattr(error, "cell", None)
+    if cell is not None:
+        return str(cell)
+    cells = getattr(error, "field_cells", None)
+    if cells:
+        return ",".join(str(c) for c in cells)
+    return None
+
+
+def _metadata_findings(errors, file: str) -> list[Finding]:
+    return [Finding(LAYER, file, None, None, e.type, None, e.message) for e in errors]
+
+
+def check_package(
+    root: Path, descriptor: str = "datapackage.json"
+) -> tuple[list[Finding], dict]:
+    """Validate the package; return the findings and a {resource name: row count} map."""
+    try:
+        package = frictionless.Package(str(root / descriptor))
+        report = package.validate()
+    except frictionless.FrictionlessException as exception:
+        return _metadata_findings([exception.error], descriptor), {}
+    findings = _metadata_findings(report.errors, descriptor)
+    rows = {}
+    for task in report.tasks:
+        rows[task.name] = task.stats.get("rows")
+        schema = package.get_resource(task.name).schema
+        for error in task.errors:
+            findings.append(
+                Finding(
+                    layer=LAYER,
+                    file=task.place,
+                    line=getattr(error, "row_number", None),
+                    column=_columns(error, schema.field_names, schema.primary_key),
+                    rule=error.type,
+                    value=_value(error),
+                    message=error.message,
+                )
+            )
+    return findings, rows

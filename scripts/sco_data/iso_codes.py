@@ -1,0 +1,63 @@
+"""Check the states table against ISO 3166-1 as packaged by pycountry."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pycountry
+
+from sco_data.findings import Finding
+
+LAYER = "iso-codes"
+STATES_FILE = "data/states.csv"
+
+
+def _problems(row: dict) -> list[tuple[str, str, str]]:
+    """(column, value, message) for each way a row disagrees with ISO 3166-1."""
+    iso3 = row.get("iso3", "")
+    country = pycountry.countries.get(alpha_3=iso3) if iso3 else None
+    if country is None:
+        return [("iso3", iso3, f"'{iso3}' is not an ISO 3166-1 alpha-3 code.")]
+    problems = []
+    if row.get("iso2") != country.alpha_2:
+        problems.append(
+            (
+                "iso2",
+                row.get("iso2", ""),
+                f"ISO 3166-1 gives alpha-2 '{country.alpha_2}' for {iso3}.",
+            )
+        )
+    names = {country.name, getattr(country, "common_name", country.name)}
+    if row.get("name") not in names:
+        expected = " or ".join(f"'{n}'" for n in sorted(names))
+        problems.append(
+            ("name", row.get("name", ""), f"ISO 3166-1 names {iso3} {expected}.")
+        )
+    return problems
+
+
+def check_states(root: Path) -> list[Finding]:
+    path = root / STATES_FILE
+    if not path.is_file():
+        return []  # a missing resource is reported by frictionless
+    findings = []
+    try:
+        with path.open(encoding="utf-8", newline="") as handle:
+            # Line numbers count from the header (line 1), as frictionless counts them.
+            for line, row in enumerate(csv.DictReader(handle), start=2):
+                for column, value, message in _problems(row):
+                    findings.append(
+                        Finding(
+                            LAYER,
+                            STATES_FILE,
+                            line,
+                            column,
+                            "iso-3166-1",
+                            value,
+                            message,
+                        )
+                    )
+    except (UnicodeDecodeError, csv.Error):
+        return []  # unreadable files are reported by frictionless
+    return findings
