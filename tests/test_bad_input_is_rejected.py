@@ -1,0 +1,229 @@
+"""Each rule rejects a bad fixture, with a finding that names file, line and column."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import edit_json, set_cell
+from sco_data.validate import main, run_checks
+
+
+def _findings(root):
+    findings, _ = run_checks(root)
+    return findings
+
+
+def _assert_found(findings, *, layer, file, line, column, rule):
+    located = [(f.layer, f.file, f.line, f.column, f.rule) for f in findings]
+    assert (layer, file, line, column, rule) in located, located
+
+
+# (table, CSV line, column, bad value, expected rule)
+CELL_CASES = {
+    "duplicate primary key": (
+        "events",
+        3,
+        "id",
+        "xi-proposes-silk-road-economic-belt-2013",
+        "primary-key",
+    ),
+    "broken foreign key": (
+        "event_participants",
+        2,
+        "person_id",
+        "nobody-known",
+        "foreign-key",
+    ),
+    "value outside its categories": (
+        "events",
+        2,
+        "event_type",
+        "party",
+        "constraint-error",
+    ),
+    "impossible date": ("events", 2, "start_date", "2024-02-30", "type-error"),
+    "malformed date": ("sources", 2, "accessed_date", "28/11/2026", "type-error"),
+    "blank required value": ("events", 2, "title", "", "constraint-error"),
+    "malformed identifier": ("people", 2, "wikidata_qid", "15031", "constraint-error"),
+    "negative quantity": (
+        "infrastructure_stats",
+        2,
+        "value",
+        "-66500",
+        "constraint-error",
+    ),
+    "not a number": ("infrastructure_stats", 2, "value", "66,500", "type-error"),
+    "not a boolean": ("quotes", 2, "is_translation", "maybe", "type-error"),
+    "malformed address": ("sources", 2, "url", "helsinkitimes dot fi", "type-error"),
+}
+
+
+@pytest.mark.parametrize("case", CELL_CASES, ids=list(CELL_CASES))
+def test_bad_cell_is_rejected_with_its_location(package, case):
+    table, line, column, value, rule = CELL_CASES[case]
+    set_cell(package, table, line, column, value)
+    findings = _findings(package)
+    _assert_found(
+        findings,
+        layer="frictionless",
+        file=f"data/{table}.csv",
+        line=line,
+        column=column,
+        rule=rule,
+    )
+
+
+def test_duplicate_key_of_a_composite_primary_key_is_rejected(package):
+    # Line 3 of memberships becomes a second KAZ row with the same start as line 2's CHN row.
+    set_cell(package, "memberships", 3, "state_iso3", "CHN")
+    _assert_found(
+        _findings(package),
+        layer="frictionless",
+        file="data/memberships.csv",
+        line=3,
+        column="organisation_id,state_iso3,status,start_date",
+        rule="primary-key",
+    )
+
+
+def test_unknown_iso_code_is_rejected(package):
+    set_cell(package, "states", 3, "iso2", "KX")
+    _assert_found(
+        _findings(package),
+        layer="iso-codes",
+        file="data/states.csv",
+        line=3,
+        column="iso2",
+        rule="iso-3166-1",
+    )
+
+
+def test_state_code_that_is_not_iso_is_rejected(package):
+    set_cell(package, "states", 12, "iso3", "AZR")
+    findings = _findings(package)
+    _assert_found(
+        findings,
+        layer="iso-codes",
+        file="data/states.csv",
+        line=12,
+        column="iso3",
+        rule="iso-3166-1",
+    )
+
+
+def test_wrong_iso_name_is_rejected(package):
+    set_cell(package, "states", 4, "name", "Russia Federation")
+    _assert_found(
+        _findings(package),
+        layer="iso-codes",
+        file="data/states.csv",
+        line=4,
+        column="name",
+        rule="iso-3166-1",
+    )
+
+
+# (file, change, key, JSON path) for keys frictionless would silently ignore
+def _misspelled_foreign_keys(schema):
+    schema["foreignKey"] = schema.pop("foreignKeys")
+
+
+def _primary_key_at_resource_level(package):
+    package["resources"][1]["primaryKey"] = ["iso3"]
+
+
+def _pattern_outside_constraints(schema):
+    schema["fields"][0]["pattern"] = "^[A-Z]{3}$"
+
+
+def _misspelled_license_key(package):
+    package["licences"] = package.pop("licenses")
+
+
+DESCRIPTOR_CASES = {
+    "foreignKey instead of foreignKeys": (
+        "schemas/events.schema.json",
+        _misspelled_foreign_keys,
+        "foreignKey",
+        "$",
+        "foreignKeys",
+    ),
+    "primaryKey at resource level": (
+        "datapackage.json",
+        _primary_key_at_resource_level,
+        "primaryKey",
+        "$.resources[1]",
+        "tableSchema",
+    ),
+    "pattern outside constraints": (
+        "schemas/states.schema.json",
+        _pattern_outside_constraints,
+        "pattern",
+        "$.fields[0]",
+        "constraints",
+    ),
+    "licences instead of licenses": (
+        "datapackage.json",
+        _misspelled_license_key,
+        "licences",
+        "$",
+        "licenses",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", DESCRIPTOR_CASES, ids=list(DESCRIPTOR_CASES))
+def test_unknown_descriptor_key_is_rejected_by_name(package, case):
+    file, change, key, path, hint = DESCRIPTOR_CASES[case]
+    edit_json(package / file, change)
+    matches = [
+        f for f in _findings(package) if f.layer == "descriptor-keys" and f.value == key
+    ]
+    assert len(matches) == 1, _findings(package)
+    assert matches[0].file == file
+    assert matches[0].column == path
+    assert f"'{key}'" in matches[0].message and hint in matches[0].message
+
+
+def test_validate_command_exits_1_and_names_the_problem(package, capsys):
+    set_cell(package, "events", 2, "event_type", "party")
+    assert main([str(package)]) == 1
+    out = capsys.readouterr().out
+    assert "data/events.csv, line 2, event_type" in out
+    assert "'party'" in out
+    assert out.rstrip().endswith("INVALID")
+
+
+def test_json_report_lists_findings_for_machines(package, capsys):
+    set_cell(package, "people", 3, "state_iso3", "ZZZ")
+    assert main([str(package), "--format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    assert {
+        "layer": "frictionless",
+        "file": "data/people.csv",
+        "line": 3,
+        "column": "state_iso3",
+        "rule": "foreign-key",
+        "value": "ZZZ",
+    }.items() <= report["findings"][0].items()
+
+
+def test_missing_data_file_is_reported_without_a_traceback(package, capsys):
+    (package / "data" / "quotes.csv").unlink()
+    assert main([str(package)]) == 1
+    out = capsys.readouterr().out
+    assert "data/quotes.csv" in out
+
+
+def test_descriptor_that_is_not_json_is_reported(package, capsys):
+    (package / "datapackage.json").write_text('{"name": "broken",', "utf-8")
+    assert main([str(package)]) == 1
+    out = capsys.readouterr().out
+    assert "datapackage.json" in out and "unreadable-json" in out
+
+
+def test_a_folder_without_descriptor_is_a_usage_error(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 2
+    assert "No datapackage.json" in capsys.readouterr().err

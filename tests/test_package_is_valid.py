@@ -1,0 +1,81 @@
+"""The real package passes every check, through our command and through frictionless itself."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import ROOT, read_rows
+from sco_data.validate import main, run_checks
+
+
+def test_the_package_passes_every_check():
+    findings, rows = run_checks(ROOT)
+    assert findings == []
+    descriptor = json.loads((ROOT / "datapackage.json").read_text("utf-8"))
+    assert set(rows) == {r["name"] for r in descriptor["resources"]}
+    assert all(count and count > 0 for count in rows.values())
+
+
+def test_frictionless_cli_validates_the_package():
+    frictionless = Path(sys.executable).with_name("frictionless")
+    result = subprocess.run(
+        [str(frictionless), "validate", "datapackage.json"],
+        check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_validate_command_exits_0_and_says_valid(capsys):
+    assert main([str(ROOT)]) == 0
+    assert capsys.readouterr().out.rstrip().endswith("VALID")
+
+
+def test_every_table_but_sources_cites_a_source():
+    descriptor = json.loads((ROOT / "datapackage.json").read_text("utf-8"))
+    for resource in descriptor["resources"]:
+        if resource["name"] == "sources":
+            continue
+        schema = json.loads((ROOT / resource["schema"]).read_text("utf-8"))
+        source = next(f for f in schema["fields"] if f["name"] == "source_id")
+        assert source["constraints"]["required"] is True, resource["name"]
+        references = {
+            (tuple(fk["fields"]), fk["reference"]["resource"])
+            for fk in schema["foreignKeys"]
+        }
+        assert (("source_id",), "sources") in references, resource["name"]
+
+
+def test_every_field_is_described_with_an_example():
+    for path in sorted((ROOT / "schemas").glob("*.schema.json")):
+        for field in json.loads(path.read_text("utf-8"))["fields"]:
+            assert field.get("description"), (path.name, field["name"])
+            assert "example" in field, (path.name, field["name"])
+
+
+def _dates_governed_by(precision_field: str, fields: list[str]) -> list[str]:
+    if precision_field == "date_precision":
+        return [f for f in ("date", "start_date", "end_date") if f in fields]
+    return [precision_field.removesuffix("_precision") + "_date"]
+
+
+def test_month_and_year_precision_dates_sit_on_the_first_day():
+    """A date known to the month or year is stored on its first day: no day is invented."""
+    first_day = {"month": "-01", "year": "-01-01"}
+    for path in sorted((ROOT / "data").glob("*.csv")):
+        fields, rows = read_rows(path)
+        for precision_field in [f for f in fields if f.endswith("_precision")]:
+            for date_field in _dates_governed_by(precision_field, fields):
+                for line, row in enumerate(rows, start=2):
+                    suffix = first_day.get(row[precision_field])
+                    if suffix and row[date_field]:
+                        assert row[date_field].endswith(suffix), (
+                            path.name,
+                            line,
+                            date_field,
+                        )
