@@ -227,3 +227,41 @@ def test_descriptor_that_is_not_json_is_reported(package, capsys):
 def test_a_folder_without_descriptor_is_a_usage_error(tmp_path, capsys):
     assert main([str(tmp_path)]) == 2
     assert "No datapackage.json" in capsys.readouterr().err
+
+
+def _unknown_field_type(schema):
+    schema["fields"][1]["type"] = "strin"
+
+
+def _primary_key_on_a_missing_field(schema):
+    schema["primaryKey"] = ["no_such_field"]
+
+
+def _enum_that_is_not_a_list(schema):
+    schema["fields"][2]["constraints"]["enum"] = "summit"
+
+
+SCHEMA_CASES = {
+    "unknown field type": (_unknown_field_type, "field-error", "strin"),
+    "primary key on a missing field": (
+        _primary_key_on_a_missing_field,
+        "schema-error",
+        "no_such_field",
+    ),
+    "enum that is not a list": (
+        _enum_that_is_not_a_list,
+        "field-error",
+        "constraints/enum",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", SCHEMA_CASES, ids=list(SCHEMA_CASES))
+def test_broken_table_schema_is_reported_under_its_file(package, case):
+    change, rule, detail = SCHEMA_CASES[case]
+    edit_json(package / "schemas" / "events.schema.json", change)
+    findings = _findings(package)
+    assert [(f.file, f.rule) for f in findings] == [
+        ("schemas/events.schema.json", rule)
+    ]
+    assert detail in findings[0].message
