@@ -19,108 +19,161 @@ def _assert_found(findings, *, layer, file, line, column, rule):
     assert (layer, file, line, column, rule) in located, located
 
 
-# (table, CSV line, column, bad value, expected rule)
+FRICTIONLESS, ISO = "frictionless", "iso-codes"
+COMPOSITE_KEY = "organisation_id,state_iso3,status,start_date"
+
+# case: (table, CSV line, column, bad value, layer, rule, column the finding names)
 CELL_CASES = {
     "duplicate primary key": (
         "events",
         3,
         "id",
         "xi-proposes-silk-road-economic-belt-2013",
+        FRICTIONLESS,
         "primary-key",
+        "id",
+    ),
+    # Line 3 (KAZ) becomes a second CHN row with the same start as line 2.
+    "duplicate composite key": (
+        "memberships",
+        3,
+        "state_iso3",
+        "CHN",
+        FRICTIONLESS,
+        "primary-key",
+        COMPOSITE_KEY,
     ),
     "broken foreign key": (
         "event_participants",
         2,
         "person_id",
         "nobody-known",
+        FRICTIONLESS,
         "foreign-key",
+        None,
     ),
     "value outside its categories": (
         "events",
         2,
         "event_type",
         "party",
+        FRICTIONLESS,
         "constraint-error",
+        None,
     ),
-    "impossible date": ("events", 2, "start_date", "2024-02-30", "type-error"),
-    "malformed date": ("sources", 2, "accessed_date", "28/11/2026", "type-error"),
-    "blank required value": ("events", 2, "title", "", "constraint-error"),
-    "malformed identifier": ("people", 2, "wikidata_qid", "15031", "constraint-error"),
+    "impossible date": (
+        "events",
+        2,
+        "start_date",
+        "2024-02-30",
+        FRICTIONLESS,
+        "type-error",
+        None,
+    ),
+    "malformed date": (
+        "sources",
+        2,
+        "accessed_date",
+        "28/11/2026",
+        FRICTIONLESS,
+        "type-error",
+        None,
+    ),
+    "blank required value": (
+        "events",
+        2,
+        "title",
+        "",
+        FRICTIONLESS,
+        "constraint-error",
+        None,
+    ),
+    "malformed identifier": (
+        "people",
+        2,
+        "wikidata_qid",
+        "15031",
+        FRICTIONLESS,
+        "constraint-error",
+        None,
+    ),
     "negative quantity": (
         "infrastructure_stats",
         2,
         "value",
         "-66500",
+        FRICTIONLESS,
         "constraint-error",
+        None,
     ),
-    "not a number": ("infrastructure_stats", 2, "value", "66,500", "type-error"),
-    "not a boolean": ("quotes", 2, "is_translation", "maybe", "type-error"),
-    "malformed address": ("sources", 2, "url", "helsinkitimes dot fi", "type-error"),
+    "not a number": (
+        "infrastructure_stats",
+        2,
+        "value",
+        "66,500",
+        FRICTIONLESS,
+        "type-error",
+        None,
+    ),
+    "not a boolean": (
+        "quotes",
+        2,
+        "is_translation",
+        "maybe",
+        FRICTIONLESS,
+        "type-error",
+        None,
+    ),
+    "malformed address": (
+        "sources",
+        2,
+        "url",
+        "helsinkitimes dot fi",
+        FRICTIONLESS,
+        "type-error",
+        None,
+    ),
+    "alpha-2 code that ISO gives another state": (
+        "states",
+        3,
+        "iso2",
+        "KX",
+        ISO,
+        "iso-3166-1",
+        None,
+    ),
+    "alpha-3 code that is not ISO": (
+        "states",
+        12,
+        "iso3",
+        "AZR",
+        ISO,
+        "iso-3166-1",
+        None,
+    ),
+    "name that is not ISO's": (
+        "states",
+        4,
+        "name",
+        "Russia Federation",
+        ISO,
+        "iso-3166-1",
+        None,
+    ),
 }
 
 
 @pytest.mark.parametrize("case", CELL_CASES, ids=list(CELL_CASES))
 def test_bad_cell_is_rejected_with_its_location(package, case):
-    table, line, column, value, rule = CELL_CASES[case]
+    table, line, column, value, layer, rule, reported_column = CELL_CASES[case]
     set_cell(package, table, line, column, value)
-    findings = _findings(package)
     _assert_found(
-        findings,
-        layer="frictionless",
+        _findings(package),
+        layer=layer,
         file=f"data/{table}.csv",
         line=line,
-        column=column,
+        column=reported_column or column,
         rule=rule,
-    )
-
-
-def test_duplicate_key_of_a_composite_primary_key_is_rejected(package):
-    # Line 3 of memberships becomes a second KAZ row with the same start as line 2's CHN row.
-    set_cell(package, "memberships", 3, "state_iso3", "CHN")
-    _assert_found(
-        _findings(package),
-        layer="frictionless",
-        file="data/memberships.csv",
-        line=3,
-        column="organisation_id,state_iso3,status,start_date",
-        rule="primary-key",
-    )
-
-
-def test_unknown_iso_code_is_rejected(package):
-    set_cell(package, "states", 3, "iso2", "KX")
-    _assert_found(
-        _findings(package),
-        layer="iso-codes",
-        file="data/states.csv",
-        line=3,
-        column="iso2",
-        rule="iso-3166-1",
-    )
-
-
-def test_state_code_that_is_not_iso_is_rejected(package):
-    set_cell(package, "states", 12, "iso3", "AZR")
-    findings = _findings(package)
-    _assert_found(
-        findings,
-        layer="iso-codes",
-        file="data/states.csv",
-        line=12,
-        column="iso3",
-        rule="iso-3166-1",
-    )
-
-
-def test_wrong_iso_name_is_rejected(package):
-    set_cell(package, "states", 4, "name", "Russia Federation")
-    _assert_found(
-        _findings(package),
-        layer="iso-codes",
-        file="data/states.csv",
-        line=4,
-        column="name",
-        rule="iso-3166-1",
     )
 
 
