@@ -12,11 +12,11 @@ from sco_data.validate import main, run_checks
 
 
 def test_the_package_passes_every_check():
-    findings, rows = run_checks(ROOT)
+    findings, tables = run_checks(ROOT)
     assert findings == []
     descriptor = json.loads((ROOT / "datapackage.json").read_text("utf-8"))
-    assert set(rows) == {r["name"] for r in descriptor["resources"]}
-    assert all(count and count > 0 for count in rows.values())
+    assert set(tables) == {r["name"] for r in descriptor["resources"]}
+    assert all(table["rows"] and table["rows"] > 0 for table in tables.values())
 
 
 def test_frictionless_cli_validates_the_package():

@@ -11,10 +11,10 @@ import difflib
 import json
 from functools import cache
 from importlib import resources
-from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from sco_data.descriptor import Descriptor
 from sco_data.findings import Finding
 
 LAYER = "descriptor-keys"
@@ -88,28 +88,11 @@ def check_object(instance: dict, file: str, level: str = "package") -> list[Find
     return sorted(set(findings), key=lambda f: (f.file, f.column or "", f.value or ""))
 
 
-def _load_json(root: Path, file: str) -> tuple[object, list[Finding]]:
-    try:
-        return json.loads((root / file).read_text("utf-8")), []
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        line = getattr(error, "lineno", None)
-        message = f"{file} cannot be read as UTF-8 JSON: {error}"
-        return None, [
-            Finding(LAYER, file, line, None, "unreadable-json", None, message)
-        ]
-
-
-def check_package(root: Path, descriptor: str = "datapackage.json") -> list[Finding]:
+def check_package(descriptor: Descriptor) -> list[Finding]:
     """Check the descriptor and every Table Schema file it points to."""
-    package, findings = _load_json(root, descriptor)
-    if not isinstance(package, dict):
-        return findings
-    findings += check_object(package, descriptor, "package")
-    for resource in package.get("resources", []):
-        schema_path = resource.get("schema") if isinstance(resource, dict) else None
-        if isinstance(schema_path, str) and (root / schema_path).is_file():
-            schema, problems = _load_json(root, schema_path)
-            findings += problems
-            if isinstance(schema, dict):
-                findings += check_object(schema, schema_path, "tableSchema")
+    if descriptor.package is None:
+        return []
+    findings = check_object(descriptor.package, descriptor.file, "package")
+    for schema_file, schema in descriptor.schemas.items():
+        findings += check_object(schema, schema_file, "tableSchema")
     return findings

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 @dataclass(frozen=True)
 class Finding:
-    layer: str  # which check found it: descriptor-keys, frictionless, iso-codes
+    layer: str  # which check found it: descriptor, descriptor-keys, frictionless, iso-codes
     file: str  # path relative to the package root
     line: int | None  # CSV line number (header = 1); None for whole-file findings
     column: str | None  # field name, or a JSON path for descriptor findings

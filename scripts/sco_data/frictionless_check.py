@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import frictionless
 
+from sco_data.descriptor import Descriptor
 from sco_data.findings import Finding
 
 LAYER = "frictionless"
@@ -42,28 +42,19 @@ def _metadata_findings(errors, file: str) -> list[Finding]:
     return [Finding(LAYER, file, None, None, e.type, None, e.message) for e in errors]
 
 
-def _descriptor_findings(root: Path, descriptor: str) -> list[Finding]:
+def _descriptor_findings(root: Path, descriptor: Descriptor) -> list[Finding]:
     """Metadata errors, each under the file that holds it (frictionless alone names only the package)."""
-    try:
-        package = json.loads((root / descriptor).read_text("utf-8"))
-        resources = [r for r in package.get("resources", []) if isinstance(r, dict)]
-    except (OSError, ValueError, AttributeError):
-        resources = []  # an unreadable descriptor is reported by the descriptor-keys check
     findings = []
-    for resource in resources:
-        schema = resource.get("schema")
-        if isinstance(schema, str) and (root / schema).is_file():
-            report = frictionless.Schema.validate_descriptor(str(root / schema))
-            findings += _metadata_findings(report.errors, schema)
+    for schema_file, schema in descriptor.schemas.items():
+        report = frictionless.Schema.validate_descriptor(schema)
+        findings += _metadata_findings(report.errors, schema_file)
     if not findings:
-        report = frictionless.Package.validate_descriptor(str(root / descriptor))
-        findings += _metadata_findings(report.errors, descriptor)
+        report = frictionless.Package.validate_descriptor(str(root / descriptor.file))
+        findings += _metadata_findings(report.errors, descriptor.file)
     return findings
 
 
-def check_package(
-    root: Path, descriptor: str = "datapackage.json"
-) -> tuple[list[Finding], dict]:
+def check_package(root: Path, descriptor: Descriptor) -> tuple[list[Finding], dict]:
     """Validate the package; return the findings and a {resource name: row count} map."""
     metadata_findings = _descriptor_findings(root, descriptor)
     if metadata_findings:
@@ -72,11 +63,11 @@ def check_package(
             {},
         )  # the data cannot be read against a broken contract
     try:
-        package = frictionless.Package(str(root / descriptor))
+        package = frictionless.Package(str(root / descriptor.file))
         report = package.validate()
     except frictionless.FrictionlessException as exception:
-        return _metadata_findings([exception.error], descriptor), {}
-    findings = _metadata_findings(report.errors, descriptor)
+        return _metadata_findings([exception.error], descriptor.file), {}
+    findings = _metadata_findings(report.errors, descriptor.file)
     rows = {}
     for task in report.tasks:
         rows[task.name] = task.stats.get("rows")

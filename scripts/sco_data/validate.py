@@ -6,34 +6,28 @@ Exit 0 when the package is valid, 1 when any check finds a problem, 2 on a usage
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
 from sco_data import descriptor_keys, frictionless_check, iso_codes, report
+from sco_data.descriptor import read as read_descriptor
 from sco_data.findings import Finding
 
 
-def _resource_files(root: Path, descriptor: str) -> dict[str, str]:
-    try:
-        package = json.loads((root / descriptor).read_text("utf-8"))
-        return {
-            r["name"]: r["path"]
-            for r in package.get("resources", [])
-            if isinstance(r, dict)
-        }
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return {}
-
-
 def run_checks(
-    root: Path, descriptor: str = "datapackage.json"
+    root: Path, file: str = "datapackage.json"
 ) -> tuple[list[Finding], dict]:
-    findings = descriptor_keys.check_package(root, descriptor)
+    """All findings, and per table {"file": its CSV, "rows": rows read (None when unread)}."""
+    descriptor = read_descriptor(root, file)
+    findings = descriptor.problems + descriptor_keys.check_package(descriptor)
     contract_findings, rows = frictionless_check.check_package(root, descriptor)
     findings += contract_findings
     findings += iso_codes.check_states(root)
-    return findings, rows
+    tables = {
+        name: {"file": path, "rows": rows.get(name)}
+        for name, path in descriptor.resource_files().items()
+    }
+    return findings, tables
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,10 +42,9 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / descriptor).is_file():
         print(f"No {descriptor} in {root.resolve()}.", file=sys.stderr)
         return 2
-    findings, rows = run_checks(root, descriptor)
-    files = _resource_files(root, descriptor)
+    findings, tables = run_checks(root, descriptor)
     render = report.as_json if args.format == "json" else report.as_text
-    print(render(findings, rows, files))
+    print(render(findings, tables))
     return 1 if findings else 0
 
 
