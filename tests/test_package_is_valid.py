@@ -79,3 +79,12 @@ def test_month_and_year_precision_dates_sit_on_the_first_day():
                             line,
                             date_field,
                         )
+
+
+def test_readme_commands_are_make_targets():
+    readme = (ROOT / "README.md").read_text("utf-8")
+    makefile = (ROOT / "Makefile").read_text("utf-8")
+    for target in ("validate", "test"):
+        assert f"make {target}" in readme
+        assert f"\n{target}: " in makefile
+    assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
