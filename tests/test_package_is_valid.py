@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -88,3 +89,15 @@ def test_readme_commands_are_make_targets():
         assert f"make {target}" in readme
         assert f"\n{target}: " in makefile
     assert "make test" in (ROOT / ".ci" / "run").read_text("utf-8")
+
+
+def test_readme_row_counts_match_the_data():
+    """The README's table of tables lists every table with its current row count."""
+    readme = (ROOT / "README.md").read_text("utf-8")
+    listed = dict(re.findall(r"^\| `(\w+)` \| (\d+) \|", readme, flags=re.MULTILINE))
+    descriptor = json.loads((ROOT / "datapackage.json").read_text("utf-8"))
+    actual = {
+        r["name"]: str(len(read_rows(ROOT / r["path"])[1]))
+        for r in descriptor["resources"]
+    }
+    assert listed == actual, "update the rows column of the README's table of tables"
