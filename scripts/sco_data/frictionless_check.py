@@ -56,12 +56,10 @@ def _descriptor_findings(root: Path, descriptor: Descriptor) -> list[Finding]:
 
 def check_package(root: Path, descriptor: Descriptor) -> tuple[list[Finding], dict]:
     """Validate the package; return the findings and a {resource name: row count} map."""
+    # Data cannot be read against a broken contract: report the contract alone.
     metadata_findings = _descriptor_findings(root, descriptor)
     if metadata_findings:
-        return (
-            metadata_findings,
-            {},
-        )  # the data cannot be read against a broken contract
+        return metadata_findings, {}
     try:
         package = frictionless.Package(str(root / descriptor.file))
         report = package.validate()

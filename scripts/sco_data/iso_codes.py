@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pycountry
 
+from sco_data.descriptor import Descriptor
 from sco_data.findings import Finding
 
 LAYER = "iso-codes"
-STATES_FILE = "data/states.csv"
+STATES_TABLE = "states"
 
 
 def _problems(row: dict) -> list[tuple[str, str, str]]:
@@ -37,10 +38,11 @@ def _problems(row: dict) -> list[tuple[str, str, str]]:
     return problems
 
 
-def check_states(root: Path) -> list[Finding]:
-    path = root / STATES_FILE
-    if not path.is_file():
+def check_states(root: Path, descriptor: Descriptor) -> list[Finding]:
+    states_file = descriptor.resource_files().get(STATES_TABLE)
+    if not states_file or not (root / states_file).is_file():
         return []  # a missing resource is reported by frictionless
+    path = root / states_file
     findings = []
     try:
         with path.open(encoding="utf-8", newline="") as handle:
@@ -50,7 +52,7 @@ def check_states(root: Path) -> list[Finding]:
                     findings.append(
                         Finding(
                             LAYER,
-                            STATES_FILE,
+                            states_file,
                             line,
                             column,
                             "iso-3166-1",

@@ -22,7 +22,7 @@ def run_checks(
     findings = descriptor.problems + descriptor_keys.check_package(descriptor)
     contract_findings, rows = frictionless_check.check_package(root, descriptor)
     findings += contract_findings
-    findings += iso_codes.check_states(root)
+    findings += iso_codes.check_states(root, descriptor)
     tables = {
         name: {"file": path, "rows": rows.get(name)}
         for name, path in descriptor.resource_files().items()
