@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pycountry
 
-from sco_data.descriptor import Descriptor
+from sco_data.csv_files import RawTable
 from sco_data.findings import Finding
 
 LAYER = "iso-codes"
@@ -38,28 +35,18 @@ def _problems(row: dict) -> list[tuple[str, str, str]]:
     return problems
 
 
-def check_states(root: Path, descriptor: Descriptor) -> list[Finding]:
-    states_file = descriptor.resource_files().get(STATES_TABLE)
-    if not states_file or not (root / states_file).is_file():
-        return []  # a missing resource is reported by frictionless
-    path = root / states_file
+def check_states(tables: dict[str, RawTable]) -> list[Finding]:
+    states = tables.get(STATES_TABLE)
+    if states is None or states.frame is None:
+        return []  # a missing table is reported on its own
     findings = []
-    try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            # Line numbers count from the header (line 1), as frictionless counts them.
-            for line, row in enumerate(csv.DictReader(handle), start=2):
-                for column, value, message in _problems(row):
-                    findings.append(
-                        Finding(
-                            LAYER,
-                            states_file,
-                            line,
-                            column,
-                            "iso-3166-1",
-                            value,
-                            message,
-                        )
-                    )
-    except (UnicodeDecodeError, csv.Error):
-        return []  # unreadable files are reported by frictionless
+    for line, row in zip(
+        states.frame.index, states.frame.to_dict("records"), strict=True
+    ):
+        for column, value, message in _problems(row):
+            findings.append(
+                Finding(
+                    LAYER, states.file, int(line), column, "iso-3166-1", value, message
+                )
+            )
     return findings
