@@ -6,14 +6,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: validate test lint lock clean
+.PHONY: validate test suites docs lock clean
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[test]'
 	touch $(INSTALLED)
 
-## validate: check the package (descriptor keys, frictionless contract, ISO codes); exit 1 when invalid
+## validate: run every check layer and print one report; exit 1 when the package is invalid
 validate: $(INSTALLED)
 	$(BIN)/sco-validate .
 
@@ -22,6 +22,15 @@ test: $(INSTALLED)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/python -m pytest
+
+## suites: rebuild the derived part of the Great Expectations suites from the Table Schemas
+suites: $(INSTALLED)
+	$(BIN)/python -m sco_data.expectation_suites .
+
+## docs: rebuild docs/bad-inputs.md from the catalogue of bad-input fixtures
+docs: $(INSTALLED)
+	$(BIN)/python tests/bad_inputs.py > docs/bad-inputs.md.tmp
+	mv docs/bad-inputs.md.tmp docs/bad-inputs.md
 
 ## lock: re-pin every transitive dependency after changing pyproject.toml
 lock:
@@ -32,4 +41,4 @@ lock:
 	rm -rf $(VENV)-lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build scripts/*.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache build scripts/*.egg-info reports

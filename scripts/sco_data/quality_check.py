@@ -1,0 +1,175 @@
+"""Run the Great Expectations suites on the typed tables and write Data Docs for reviewers."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from sco_data.expectation_suites import LAYER, read_suite
+from sco_data.findings import Finding
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# GX warns that a regex with groups is not used for extraction; ours only match.
+warnings.filterwarnings("ignore", "This pattern is interpreted", UserWarning)
+
+DATA_DOCS = "reports/data-docs"
+
+
+def _columns(kwargs: dict) -> str | None:
+    """The column(s) an expectation is about, joined by commas as in other findings."""
+    if kwargs.get("column"):
+        return kwargs["column"]
+    names = kwargs.get("column_list") or [
+        kwargs[key] for key in ("column_A", "column_B") if kwargs.get(key)
+    ]
+    return ",".join(names) or None
+
+
+def _cell(value) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)
+
+
+def _message(expectation: dict, value) -> str:
+    meta, kwargs = expectation.get("meta", {}), expectation["kwargs"]
+    if "message" in meta:
+        return meta["message"]
+    column = _columns(kwargs)
+    kind = expectation["type"]
+    if kind == "expect_column_values_to_be_in_set":
+        return f"'{value}' is not one of the values allowed in '{column}'."
+    if kind == "expect_column_values_to_match_regex":
+        return f"'{value}' does not have the shape '{column}' requires ({kwargs['regex']})."
+    return f"{meta.get('why', kind)} (found: {value})."
+
+
+def _gx_frame(
+    typed: pd.DataFrame, raw: pd.DataFrame, missing: list[str]
+) -> pd.DataFrame:
+    """Typed values, except that categories keep their raw text so that a value outside
+    the category list is seen rather than turned into <NA>."""
+    frame = typed.copy()
+    for column in frame.columns:
+        if isinstance(frame[column].dtype, pd.CategoricalDtype):
+            frame[column] = raw[column].mask(raw[column].isin(missing)).astype(object)
+        elif pd.api.types.is_string_dtype(frame[column].dtype):
+            frame[column] = (
+                frame[column].astype(object).where(frame[column].notna(), None)
+            )
+    return frame
+
+
+def _context(root: Path, data_docs: bool):
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if not data_docs:
+        return gx, context
+    docs = root / DATA_DOCS
+    shutil.rmtree(docs, ignore_errors=True)  # one run, one report
+    context.add_data_docs_site(
+        site_name="validation",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs.resolve()),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+        },
+    )
+    return gx, context
+
+
+def _result_findings(result, file) -> list[Finding]:
+    findings = []
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        config = outcome.expectation_config
+        expectation = {
+            "type": config.type,
+            "kwargs": config.kwargs,
+            "meta": config.meta or {},
+        }
+        rule = expectation.get("meta", {}).get("rule", config.type)
+        kwargs = expectation["kwargs"]
+        column = _columns(kwargs)
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            message = outcome.exception_info.get("exception_message")
+            findings.append(
+                Finding(
+                    LAYER, file, None, column, rule, None, f"Could not check: {message}"
+                )
+            )
+            continue
+        rows = outcome.result.get("unexpected_index_list")
+        if not rows:
+            observed = outcome.result.get("observed_value")
+            findings.append(
+                Finding(
+                    LAYER,
+                    file,
+                    None,
+                    column,
+                    rule,
+                    str(observed),
+                    _message(expectation, observed),
+                )
+            )
+            continue
+        for row in rows:
+            line = int(row.pop("line"))
+            value = ",".join(_cell(v) for v in row.values())
+            findings.append(
+                Finding(
+                    LAYER, file, line, column, rule, value, _message(expectation, value)
+                )
+            )
+    return findings
+
+
+def check(
+    root: Path,
+    typed: dict,
+    raw: dict,
+    missing: dict,
+    files: dict,
+    data_docs: bool = True,
+) -> list[Finding]:
+    gx, context = _context(root, data_docs)
+    from great_expectations.core.expectation_suite import ExpectationSuite
+
+    source = context.data_sources.add_pandas("package")
+    findings = []
+    for table, frame in typed.items():
+        stored = read_suite(root, table)
+        if not stored["expectations"]:
+            continue
+        suite = context.suites.add(
+            ExpectationSuite(name=table, expectations=stored["expectations"])
+        )
+        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(
+            "all rows"
+        )
+        definition = context.validation_definitions.add(
+            gx.ValidationDefinition(name=table, data=batch, suite=suite)
+        )
+        data = _gx_frame(frame, raw[table], missing[table])
+        result = definition.run(
+            batch_parameters={"dataframe": data},
+            result_format={"result_format": "COMPLETE"},
+        )
+        findings += _result_findings(result, files[table])
+    if data_docs:
+        context.build_data_docs()
+    return findings
