@@ -21,6 +21,10 @@ def as_text(findings: list[Finding], tables: dict[str, dict]) -> str:
             where = f"[{finding.layer}] {finding.location()}"
             lines.append(f"{number:>3}. {where}: {finding.rule}{value}")
             lines.append(f"     {finding.message}")
+            if finding.also_found_by:
+                lines.append(
+                    f"     (also found by: {', '.join(finding.also_found_by)})"
+                )
         lines.append("")
     per_file = Counter(f.file for f in findings)
     lines.append("Summary per table:")
