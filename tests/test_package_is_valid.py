@@ -59,29 +59,6 @@ def test_every_field_is_described_with_an_example():
             assert "example" in field, (path.name, field["name"])
 
 
-def _dates_governed_by(precision_field: str, fields: list[str]) -> list[str]:
-    if precision_field == "date_precision":
-        return [f for f in ("date", "start_date", "end_date") if f in fields]
-    return [precision_field.removesuffix("_precision") + "_date"]
-
-
-def test_month_and_year_precision_dates_sit_on_the_first_day():
-    """A date known to the month or year is stored on its first day: no day is invented."""
-    first_day = {"month": "-01", "year": "-01-01"}
-    for path in sorted((ROOT / "data").glob("*.csv")):
-        fields, rows = read_rows(path)
-        for precision_field in [f for f in fields if f.endswith("_precision")]:
-            for date_field in _dates_governed_by(precision_field, fields):
-                for line, row in enumerate(rows, start=2):
-                    suffix = first_day.get(row[precision_field])
-                    if suffix and row[date_field]:
-                        assert row[date_field].endswith(suffix), (
-                            path.name,
-                            line,
-                            date_field,
-                        )
-
-
 def test_readme_commands_are_make_targets():
     readme = (ROOT / "README.md").read_text("utf-8")
     makefile = (ROOT / "Makefile").read_text("utf-8")
@@ -101,3 +78,17 @@ def test_readme_row_counts_match_the_data():
         for r in descriptor["resources"]
     }
     assert listed == actual, "update the rows column of the README's table of tables"
+
+
+def test_version_is_the_same_everywhere_and_in_the_changelog():
+    version = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["version"]
+    citation = (ROOT / "CITATION.cff").read_text("utf-8")
+    assert re.search(rf"^version: {re.escape(version)}$", citation, re.MULTILINE)
+    pyproject = (ROOT / "pyproject.toml").read_text("utf-8")
+    assert f'version = "{version}"' in pyproject
+    changelog = (ROOT / "CHANGELOG.md").read_text("utf-8")
+    assert re.search(
+        rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}$",
+        changelog,
+        re.MULTILINE,
+    )

@@ -1,0 +1,676 @@
+"""The catalogue of bad input the package rejects: each entry breaks a fresh copy of the real
+package in one way and names the finding `make validate` must report.
+
+Run `python tests/bad_inputs.py` (or `make docs`) to write docs/bad-inputs.md from it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass(frozen=True)
+class Expected:
+    layer: str
+    file: str
+    line: int | None
+    column: str | None
+    rule: str
+
+
+@dataclass(frozen=True)
+class BadInput:
+    name: str
+    example: str  # what the fixture does, for the docs
+    apply: Callable[[Path], None]  # breaks the package copy in place
+    expect: Callable[[Path], Expected]  # computed from the real data, so rows may move
+
+
+# --- helpers that address rows by key, so the catalogue survives new data --------------------
+
+
+def data_file(table: str) -> str:
+    return f"data/{table}.csv"
+
+
+def _rows(root: Path, table: str) -> tuple[list[str], list[list[str]]]:
+    text = (root / data_file(table)).read_text("utf-8")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    return rows[0], rows[1:]
+
+
+def _write(root: Path, table: str, header: list[str], rows: list[list[str]]) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    (root / data_file(table)).write_text(buffer.getvalue(), "utf-8")
+
+
+def line_of(root: Path, table: str, key: str) -> int:
+    """CSV line of the row whose first column is `key` (header = line 1)."""
+    _, rows = _rows(root, table)
+    return [r[0] for r in rows].index(key) + 2
+
+
+def set_cell(table: str, key: str, column: str, value: str):
+    def apply(root: Path) -> None:
+        header, rows = _rows(root, table)
+        rows[line_of(root, table, key) - 2][header.index(column)] = value
+        _write(root, table, header, rows)
+
+    return apply
+
+
+def set_cells(table: str, key: str, **values: str):
+    def apply(root: Path) -> None:
+        for column, value in values.items():
+            set_cell(table, key, column, value)(root)
+
+    return apply
+
+
+def at(layer: str, table: str, key: str | None, column: str | None, rule: str):
+    def expect(root: Path) -> Expected:
+        line = line_of(ROOT, table, key) if key else None
+        return Expected(layer, data_file(table), line, column, rule)
+
+    return expect
+
+
+def at_line(layer: str, file: str, line, column: str | None, rule: str):
+    def expect(root: Path) -> Expected:
+        number = line(root) if callable(line) else line
+        return Expected(layer, file, number, column, rule)
+
+    return expect
+
+
+def edit_bytes(table: str, change: Callable[[bytes], bytes]):
+    def apply(root: Path) -> None:
+        path = root / data_file(table)
+        path.write_bytes(change(path.read_bytes()))
+
+    return apply
+
+
+def edit_line(table: str, key: str, change: Callable[[bytes], bytes]):
+    """Change the raw bytes of one row's line (rows here hold no line breaks)."""
+
+    def apply(root: Path) -> None:
+        path = root / data_file(table)
+        lines = path.read_bytes().split(b"\n")
+        number = line_of(root, table, key)
+        lines[number - 1] = change(lines[number - 1])
+        path.write_bytes(b"\n".join(lines))
+
+    return apply
+
+
+def edit_columns(table: str, change: Callable[[list[str], list[list[str]]], tuple]):
+    def apply(root: Path) -> None:
+        header, rows = _rows(root, table)
+        _write(root, table, *change(header, rows))
+
+    return apply
+
+
+def edit_json(file: str, change: Callable[[dict], None]):
+    def apply(root: Path) -> None:
+        path = root / file
+        data = json.loads(path.read_text("utf-8"))
+        change(data)
+        path.write_text(json.dumps(data, indent=2), "utf-8")
+
+    return apply
+
+
+def _drop(name):
+    def change(header, rows):
+        i = header.index(name)
+        return header[:i] + header[i + 1 :], [r[:i] + r[i + 1 :] for r in rows]
+
+    return change
+
+
+def _add_column(header, rows):
+    return header + ["rating"], [r + ["5"] for r in rows]
+
+
+def _rename(old, new):
+    def change(header, rows):
+        return [new if h == old else h for h in header], rows
+
+    return change
+
+
+def _swap(a, b):
+    def change(header, rows):
+        i, j = header.index(a), header.index(b)
+        order = list(range(len(header)))
+        order[i], order[j] = j, i
+        return [header[k] for k in order], [[r[k] for k in order] for r in rows]
+
+    return change
+
+
+def _last_line(root: Path) -> int:
+    return len((ROOT / data_file("events")).read_bytes().rstrip(b"\n").split(b"\n"))
+
+
+def _truncate(data: bytes) -> bytes:
+    return data.rstrip(b"\n")[:-25]
+
+
+def _kaz_membership_line(root: Path) -> int:
+    header, rows = _rows(ROOT, "memberships")
+    states = [r[header.index("state_iso3")] for r in rows]
+    return states.index("KAZ") + 2
+
+
+def _set_membership_of_kaz(root: Path) -> None:
+    header, rows = _rows(root, "memberships")
+    row = rows[_kaz_membership_line(root) - 2]
+    row[header.index("state_iso3")] = "CHN"
+    row[header.index("status")] = "observer"
+    row[header.index("start_date")] = "2010-01-01"
+    _write(root, "memberships", header, rows)
+
+
+def _enum_widened_without_suite(schema: dict) -> None:
+    for field in schema["fields"]:
+        if field["name"] == "event_type":
+            field["constraints"]["enum"].append("reception")
+
+
+def _extra_csv(root: Path) -> None:
+    (root / "data" / "notes.csv").write_text("id,text\nx,draft\n", "utf-8")
+
+
+F, CSV, PA, GX, ISO = (
+    "frictionless",
+    "csv-file",
+    "pandera",
+    "great-expectations",
+    "iso-codes",
+)
+EV, SRC_ARTICLE = (
+    "xi-proposes-silk-road-economic-belt-2013",
+    "src-khovar-wang-yi-rahmon-2024",
+)
+QUOTE = "xi-2024-first-proposed-silk-road-economic-belt"
+
+CATALOGUE: list[BadInput] = [
+    # --- keys ------------------------------------------------------------------------------
+    BadInput(
+        "duplicate primary key",
+        "an event takes the id of the event before it",
+        set_cell("events", "rahmon-state-visit-china-2023", "id", EV),
+        at_line(F, "data/events.csv", 3, "id", "primary-key"),
+    ),
+    BadInput(
+        "broken foreign key",
+        "a participant names a person who is not in people",
+        set_cell(
+            "event_participants", f"{EV}--xi-jinping", "person_id", "nobody-known"
+        ),
+        at(F, "event_participants", f"{EV}--xi-jinping", "person_id", "foreign-key"),
+    ),
+    # --- values ----------------------------------------------------------------------------
+    BadInput(
+        "value outside its categories",
+        "event_type 'party'",
+        set_cell("events", EV, "event_type", "party"),
+        at(F, "events", EV, "event_type", "constraint-error"),
+    ),
+    BadInput(
+        "impossible date",
+        "start_date 2024-02-30",
+        set_cell("events", EV, "start_date", "2024-02-30"),
+        at(F, "events", EV, "start_date", "type-error"),
+    ),
+    BadInput(
+        "malformed date",
+        "accessed_date 28/11/2026",
+        set_cell("sources", SRC_ARTICLE, "accessed_date", "28/11/2026"),
+        at(F, "sources", SRC_ARTICLE, "accessed_date", "type-error"),
+    ),
+    BadInput(
+        "end before start",
+        "an event ends the day before it starts",
+        set_cell("events", EV, "end_date", "2013-09-06"),
+        at(PA, "events", EV, "end_date", "end-before-start"),
+    ),
+    BadInput(
+        "blank required value",
+        "an event without a title",
+        set_cell("events", EV, "title", ""),
+        at(F, "events", EV, "title", "constraint-error"),
+    ),
+    BadInput(
+        "negative quantity",
+        "a capacity of -66500",
+        set_cell(
+            "infrastructure_stats",
+            "xian-kazakhstan-terminal-annual-capacity-2024",
+            "value",
+            "-66500",
+        ),
+        at(
+            F,
+            "infrastructure_stats",
+            "xian-kazakhstan-terminal-annual-capacity-2024",
+            "value",
+            "constraint-error",
+        ),
+    ),
+    BadInput(
+        "absurd quantity",
+        "the SCO's share of world population as 400 percent",
+        set_cell(
+            "organisation_stats", "sco-share-of-world-population-2024", "value", "400"
+        ),
+        at(
+            GX,
+            "organisation_stats",
+            "sco-share-of-world-population-2024",
+            "value",
+            "absurd-quantity",
+        ),
+    ),
+    BadInput(
+        "unit that does not measure the metric",
+        "a share of world population in USD",
+        set_cell(
+            "organisation_stats", "sco-share-of-world-population-2024", "unit", "USD"
+        ),
+        at(
+            GX,
+            "organisation_stats",
+            "sco-share-of-world-population-2024",
+            "metric,unit",
+            "metric-unit",
+        ),
+    ),
+    BadInput(
+        "not a number",
+        "a capacity written 66,500",
+        set_cell(
+            "infrastructure_stats",
+            "xian-kazakhstan-terminal-annual-capacity-2024",
+            "value",
+            "66,500",
+        ),
+        at(
+            F,
+            "infrastructure_stats",
+            "xian-kazakhstan-terminal-annual-capacity-2024",
+            "value",
+            "type-error",
+        ),
+    ),
+    BadInput(
+        "not a boolean",
+        "is_translation 'maybe'",
+        set_cell("quotes", QUOTE, "is_translation", "maybe"),
+        at(F, "quotes", QUOTE, "is_translation", "type-error"),
+    ),
+    BadInput(
+        "malformed web address",
+        "url 'helsinkitimes dot fi'",
+        set_cell("sources", SRC_ARTICLE, "url", "helsinkitimes dot fi"),
+        at(F, "sources", SRC_ARTICLE, "url", "type-error"),
+    ),
+    BadInput(
+        "unknown ISO code",
+        "a state with alpha-3 code AZR",
+        set_cell("states", "AZE", "iso3", "AZR"),
+        at_line(
+            ISO,
+            "data/states.csv",
+            lambda r: line_of(ROOT, "states", "AZE"),
+            "iso3",
+            "iso-3166-1",
+        ),
+    ),
+    BadInput(
+        "ISO alpha-2 code of another state",
+        "Kazakhstan with alpha-2 KX",
+        set_cell("states", "KAZ", "iso2", "KX"),
+        at(ISO, "states", "KAZ", "iso2", "iso-3166-1"),
+    ),
+    BadInput(
+        "malformed Wikidata QID",
+        "wikidata_qid '15031' without its Q",
+        set_cell("states", "KAZ", "wikidata_qid", "15031"),
+        at(F, "states", "KAZ", "wikidata_qid", "constraint-error"),
+    ),
+    BadInput(
+        "date in the future",
+        "a membership that starts in 2099",
+        set_cell("memberships", "sco", "start_date", "2099-06-15"),
+        at(PA, "memberships", "sco", "start_date", "future-date"),
+    ),
+    BadInput(
+        "month-precision date not on the first",
+        "a month-precision start_date of 2023-05-15",
+        set_cells(
+            "events",
+            "rahmon-state-visit-china-2023",
+            start_date="2023-05-15",
+            end_date="2023-05-15",
+        ),
+        at(
+            PA,
+            "events",
+            "rahmon-state-visit-china-2023",
+            "start_date",
+            "precision-first-day",
+        ),
+    ),
+    BadInput(
+        "date without its precision",
+        "an opening date with an empty opened_precision",
+        set_cell("infrastructure", "xian-kazakhstan-terminal", "opened_precision", ""),
+        at(
+            GX,
+            "infrastructure",
+            "xian-kazakhstan-terminal",
+            "opened_precision",
+            "precision-pairing",
+        ),
+    ),
+    # --- across rows and tables -------------------------------------------------------------
+    BadInput(
+        "overlapping memberships",
+        "China made an observer in 2010 while still a member",
+        _set_membership_of_kaz,
+        at_line(
+            PA,
+            "data/memberships.csv",
+            _kaz_membership_line,
+            "start_date",
+            "membership-overlap",
+        ),
+    ),
+    BadInput(
+        "status that memberships do not give",
+        "Kazakhstan at the 2024 summit as an observer",
+        set_cell(
+            "event_participants", "sco-summit-2024-astana--kaz", "capacity", "observer"
+        ),
+        at(
+            PA,
+            "event_participants",
+            "sco-summit-2024-astana--kaz",
+            "capacity",
+            "status-on-event-day",
+        ),
+    ),
+    BadInput(
+        "quote outside its event",
+        "a quote dated a month after its event",
+        set_cell("quotes", QUOTE, "date", "2024-08-02"),
+        at(PA, "quotes", QUOTE, "date", "quote-outside-event"),
+    ),
+    BadInput(
+        "source published before the fact",
+        "the date source of a May 2024 meeting dated January 2024",
+        set_cell("sources", SRC_ARTICLE, "published_date", "2024-01-01"),
+        at(
+            PA,
+            "events",
+            "wang-yi-meets-rahmon-2024",
+            "date_source_id",
+            "source-before-fact",
+        ),
+    ),
+    BadInput(
+        "page accessed before it was published",
+        "accessed_date 2000-01-01",
+        set_cell("sources", SRC_ARTICLE, "accessed_date", "2000-01-01"),
+        at(PA, "sources", SRC_ARTICLE, "accessed_date", "accessed-before-published"),
+    ),
+    BadInput(
+        "statistic before the project opened",
+        "cargo counted from June 2023 for a terminal opened in February 2024",
+        set_cell(
+            "infrastructure_stats",
+            "xian-kazakhstan-terminal-cargo-handled-2024",
+            "period_start_date",
+            "2023-06-01",
+        ),
+        at(
+            PA,
+            "infrastructure_stats",
+            "xian-kazakhstan-terminal-cargo-handled-2024",
+            "period_start_date",
+            "stat-before-opening",
+        ),
+    ),
+    BadInput(
+        "participant's state differs from the person's",
+        "Xi Jinping taking part for Kazakhstan",
+        set_cell("event_participants", f"{EV}--xi-jinping", "state_iso3", "KAZ"),
+        at(
+            PA,
+            "event_participants",
+            f"{EV}--xi-jinping",
+            "state_iso3",
+            "person-state-mismatch",
+        ),
+    ),
+    BadInput(
+        "participant id off its rule",
+        "a participation id that does not name its event and person",
+        set_cell("event_participants", f"{EV}--xi-jinping", "id", "speech--xi"),
+        at_line(
+            PA,
+            "data/event_participants.csv",
+            lambda r: line_of(ROOT, "event_participants", f"{EV}--xi-jinping"),
+            "id",
+            "participant-id",
+        ),
+    ),
+    BadInput(
+        "the same page recorded twice",
+        "a second source row with the article's address",
+        set_cell(
+            "sources",
+            "src-iso-3166-pycountry",
+            "url",
+            "https://www.helsinkitimes.fi/world-int/25398-xi-jinping-visits-kazakhstan-and-tajikistan-for-sco-summit.html",
+        ),
+        at(GX, "sources", "src-iso-3166-pycountry", "url", "duplicate-source"),
+    ),
+    BadInput(
+        "empty table",
+        "organisation_stats with its header only",
+        edit_bytes("organisation_stats", lambda data: data.split(b"\n", 1)[0] + b"\n"),
+        at_line(GX, "data/organisation_stats.csv", None, None, "row-count"),
+    ),
+    # --- text -------------------------------------------------------------------------------
+    BadInput(
+        "leading or trailing space",
+        "a title ending in a space",
+        set_cell(
+            "events", EV, "title", "Xi Jinping proposes the Silk Road Economic Belt "
+        ),
+        at(PA, "events", EV, "title", "surrounding-space"),
+    ),
+    BadInput(
+        "control character",
+        "a tab inside a title",
+        set_cell(
+            "events", EV, "title", "Xi Jinping proposes\tthe Silk Road Economic Belt"
+        ),
+        at(PA, "events", EV, "title", "control-character"),
+    ),
+    BadInput(
+        "text not in Unicode NFC",
+        "'Türkiye' written with a combining diaeresis",
+        set_cell("people", "xi-jinping", "notes", "Visited Tu\u0308rkiye."),
+        at(PA, "people", "xi-jinping", "notes", "not-nfc"),
+    ),
+    BadInput(
+        "spreadsheet formula",
+        "a title starting with '='",
+        set_cell("events", EV, "title", '=HYPERLINK("http://example.org")'),
+        at(PA, "events", EV, "title", "spreadsheet-formula"),
+    ),
+    BadInput(
+        "spreadsheet formula starting with '@'",
+        "a note starting with '@'",
+        set_cell("people", "xi-jinping", "notes", "@SUM(A1:A2)"),
+        at(PA, "people", "xi-jinping", "notes", "spreadsheet-formula"),
+    ),
+    # --- the file itself --------------------------------------------------------------------
+    BadInput(
+        "UTF-8 byte-order mark",
+        "events.csv saved with a BOM",
+        edit_bytes("events", lambda data: b"\xef\xbb\xbf" + data),
+        at_line(CSV, "data/events.csv", 1, "id", "byte-order-mark"),
+    ),
+    BadInput(
+        "file that is not UTF-8",
+        "a Latin-1 'é' in an event's notes",
+        set_cell("events", EV, "notes", "MARKER"),
+        at(PA, "events", EV, "notes", "not-utf8"),
+    ),
+    BadInput(
+        "CRLF line endings",
+        "events.csv saved with Windows line endings",
+        edit_bytes("events", lambda data: data.replace(b"\n", b"\r\n")),
+        at_line(CSV, "data/events.csv", 1, "notes", "line-endings"),
+    ),
+    BadInput(
+        "mixed line endings",
+        "one row of events.csv ends with CRLF",
+        edit_line("events", "rahmon-state-visit-china-2023", lambda line: line + b"\r"),
+        at_line(CSV, "data/events.csv", 3, "notes", "line-endings"),
+    ),
+    BadInput(
+        "ragged row",
+        "a row with one cell too many",
+        edit_line(
+            "events", "rahmon-state-visit-china-2023", lambda line: line + b",extra"
+        ),
+        at_line(CSV, "data/events.csv", 3, "notes", "ragged-row"),
+    ),
+    BadInput(
+        "unbalanced quote",
+        "a quote opened before a title and never closed",
+        edit_line(
+            "events",
+            "rahmon-state-visit-china-2023",
+            lambda line: line.replace(b",Emomali", b',"Emomali', 1),
+        ),
+        at_line(CSV, "data/events.csv", 3, None, "csv-syntax"),
+    ),
+    BadInput(
+        "truncated file",
+        "events.csv cut off in the middle of its last row",
+        edit_bytes("events", _truncate),
+        at_line(CSV, "data/events.csv", _last_line, None, "no-final-newline"),
+    ),
+    BadInput(
+        "missing column",
+        "events.csv without its notes column",
+        edit_columns("events", _drop("notes")),
+        at_line(CSV, "data/events.csv", 1, "notes", "missing-column"),
+    ),
+    BadInput(
+        "extra column",
+        "events.csv with a 'rating' column the schema does not have",
+        edit_columns("events", _add_column),
+        at_line(CSV, "data/events.csv", 1, "rating", "extra-column"),
+    ),
+    BadInput(
+        "renamed column",
+        "events.csv with 'title' renamed 'name'",
+        edit_columns("events", _rename("title", "name")),
+        at_line(CSV, "data/events.csv", 1, "title", "missing-column"),
+    ),
+    BadInput(
+        "reordered columns",
+        "events.csv with city and state_iso3 swapped",
+        edit_columns("events", _swap("city", "state_iso3")),
+        at_line(CSV, "data/events.csv", 1, "city", "column-order"),
+    ),
+    BadInput(
+        "file listed in the descriptor but missing",
+        "data/quotes.csv deleted",
+        lambda root: (root / "data" / "quotes.csv").unlink(),
+        at_line(CSV, "data/quotes.csv", None, None, "missing-file"),
+    ),
+    BadInput(
+        "CSV the descriptor does not list",
+        "a stray data/notes.csv",
+        _extra_csv,
+        at_line(CSV, "data/notes.csv", None, None, "unlisted-file"),
+    ),
+    # --- descriptor and suites -----------------------------------------------------------------
+    BadInput(
+        "expectation suite out of step with its schema",
+        "a category added to events' event_type without `make suites`",
+        edit_json("schemas/events.schema.json", _enum_widened_without_suite),
+        at_line(GX, "schemas/expectations/events.json", None, None, "suite-drift"),
+    ),
+]
+
+
+def _latin1(root: Path) -> None:
+    path = root / "data" / "events.csv"
+    path.write_bytes(path.read_bytes().replace(b"MARKER", "café".encode("latin-1")))
+
+
+def _compose(*steps):
+    def apply(root: Path) -> None:
+        for step in steps:
+            step(root)
+
+    return apply
+
+
+# The Latin-1 case writes a marker through the CSV writer, then swaps in the raw byte.
+CATALOGUE = [
+    BadInput(c.name, c.example, _compose(c.apply, _latin1), c.expect)
+    if c.name == "file that is not UTF-8"
+    else c
+    for c in CATALOGUE
+]
+
+
+def markdown() -> str:
+    lines = [
+        "<!-- Generated by `make docs` from tests/bad_inputs.py; do not edit by hand. -->",
+        "# Bad input the package rejects",
+        "",
+        "Each row is a test (`tests/test_bad_inputs.py`): the fixture breaks a fresh copy of the",
+        "package, and `make validate` must exit 1 with the finding shown, naming the file, line",
+        "and column. Descriptor typos and misplaced keys are tested in",
+        "`tests/test_descriptor_is_strict.py`. Descriptor `bytes` and `hash` are not recorded yet,",
+        "so there is nothing stale to reject.",
+        "",
+        "| Bad input | Fixture | Check | Rule | File | Line | Column |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for case in CATALOGUE:
+        found = case.expect(ROOT)
+        lines.append(
+            f"| {case.name} | {case.example} | {found.layer} | `{found.rule}` | "
+            f"`{found.file}` | {found.line or ''} | {found.column or ''} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.stdout.write(markdown())

@@ -1,0 +1,76 @@
+"""Every catalogued bad input makes validation fail with a finding at the right place."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from bad_inputs import CATALOGUE, ROOT, markdown
+from sco_data.validate import main, run_checks
+
+
+@pytest.mark.parametrize("case", CATALOGUE, ids=[c.name for c in CATALOGUE])
+def test_bad_input_is_rejected_where_it_is(package, case):
+    case.apply(package)
+    expected = case.expect(package)
+    findings, _ = run_checks(package)
+    located = [(f.layer, f.file, f.line, f.column, f.rule) for f in findings] + [
+        (layer, f.file, f.line, f.column, f.rule)
+        for f in findings
+        for layer in f.also_found_by
+    ]
+    wanted = (
+        expected.layer,
+        expected.file,
+        expected.line,
+        expected.column,
+        expected.rule,
+    )
+    assert wanted in located, "\n".join(map(str, located))
+
+
+def test_the_catalogue_page_is_up_to_date():
+    page = (ROOT / "docs" / "bad-inputs.md").read_text("utf-8")
+    assert page == markdown(), "docs/bad-inputs.md is stale: run `make docs`"
+
+
+def test_the_command_exits_1_and_names_the_problem_without_traceback(package):
+    case = next(c for c in CATALOGUE if c.name == "unbalanced quote")
+    case.apply(package)
+    result = subprocess.run(
+        [sys.executable, "-m", "sco_data.validate", str(package), "--no-data-docs"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr + result.stdout
+    assert "data/events.csv, line 3" in result.stdout
+    assert result.stdout.rstrip().endswith("INVALID")
+
+
+def test_json_report_lists_findings_for_machines(package, capsys):
+    case = next(c for c in CATALOGUE if c.name == "broken foreign key")
+    case.apply(package)
+    assert main([str(package), "--format", "json", "--no-data-docs"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["valid"] is False
+    finding = next(f for f in report["findings"] if f["rule"] == "foreign-key")
+    assert finding["file"] == "data/event_participants.csv"
+    assert finding["column"] == "person_id"
+    assert finding["value"] == "nobody-known"
+    assert "pandera" in finding["also_found_by"]
+
+
+def test_a_folder_without_descriptor_is_a_usage_error(tmp_path, capsys):
+    assert main([str(tmp_path)]) == 2
+    assert "No datapackage.json" in capsys.readouterr().err
+
+
+def test_descriptor_that_is_not_json_is_reported(package, capsys):
+    (package / "datapackage.json").write_text('{"name": "broken",', "utf-8")
+    assert main([str(package), "--no-data-docs"]) == 1
+    out = capsys.readouterr().out
+    assert "datapackage.json" in out and "unreadable-json" in out

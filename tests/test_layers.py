@@ -1,0 +1,76 @@
+"""The layers derive their rules from the Table Schemas, load typed tables, and report once."""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+from bad_inputs import set_cell
+from conftest import ROOT
+from sco_data import expectation_suites
+from sco_data.load import load_package
+from sco_data.validate import main
+
+
+def test_stored_suites_match_the_schemas():
+    assert expectation_suites.drift(ROOT) == []
+
+
+def test_suite_enum_follows_the_schema_it_is_derived_from(package):
+    suite = expectation_suites.read_suite(package, "events")
+    value_sets = {
+        e["kwargs"]["column"]: e["kwargs"]["value_set"]
+        for e in suite["expectations"]
+        if e["type"] == "expect_column_values_to_be_in_set"
+    }
+    schema = json.loads((package / "schemas/events.schema.json").read_text("utf-8"))
+    enum = next(f for f in schema["fields"] if f["name"] == "event_type")
+    assert value_sets["event_type"] == enum["constraints"]["enum"]
+
+
+def test_make_suites_repairs_drift(package):
+    path = package / "schemas/events.schema.json"
+    schema = json.loads(path.read_text("utf-8"))
+    next(f for f in schema["fields"] if f["name"] == "event_type")["constraints"][
+        "enum"
+    ].append("reception")
+    path.write_text(json.dumps(schema), "utf-8")
+    assert expectation_suites.drift(package)
+    assert expectation_suites.main([str(package)]) == 0
+    assert expectation_suites.drift(package) == []
+    authored = expectation_suites.authored(
+        expectation_suites.read_suite(package, "events")
+    )
+    assert authored == expectation_suites.authored(
+        expectation_suites.read_suite(ROOT, "events")
+    )
+
+
+def test_typed_tables_have_the_schema_types():
+    tables = load_package(ROOT)
+    events = tables["events"]
+    assert pd.api.types.is_datetime64_any_dtype(events["start_date"])
+    assert isinstance(events["event_type"].dtype, pd.CategoricalDtype)
+    assert str(events["edition"].dtype) == "Int64"
+    assert str(tables["quotes"]["is_translation"].dtype) == "boolean"
+    assert str(tables["infrastructure_stats"]["value"].dtype) == "Float64"
+    assert events.index.name == "line" and events.index[0] == 2
+
+
+def test_html_report_is_written_for_reviewers(package):
+    assert main([str(package)]) == 0
+    index = package / "reports" / "data-docs" / "index.html"
+    assert index.is_file()
+    assert "events" in index.read_text("utf-8")
+
+
+def test_report_lists_a_problem_once_and_names_every_layer_that_found_it(
+    package, capsys
+):
+    set_cell("events", "xi-proposes-silk-road-economic-belt-2013", "event_type", "x")(
+        package
+    )
+    assert main([str(package), "--no-data-docs"]) == 1
+    out = capsys.readouterr().out
+    assert out.count("data/events.csv, line 2, event_type") == 1
+    assert "also found by: pandera, great-expectations" in out
