@@ -13,7 +13,7 @@ from sco_data.dates import definitely_before, last_day
 from sco_data.findings import Finding
 from sco_data.pandera_findings import Rule, run
 
-MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner"}
+MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner", "partner"}
 
 
 class Context:
