@@ -12,9 +12,9 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sco_data import table_schema, text_rules
-from sco_data.csv_files import RawTable
+from sco_data.csv_files import RawTable, without_undecodable
 from sco_data.findings import Finding
-from sco_data.pandera_findings import Rule, run
+from sco_data.pandera_findings import LAYER, Rule, run
 
 TRUE_VALUES = ["true", "True", "TRUE", "1"]
 FALSE_VALUES = ["false", "False", "FALSE", "0"]
@@ -224,6 +224,12 @@ def check(tables: dict[str, RawTable]) -> list[Finding]:
     for table in tables.values():
         if table.frame is None:
             continue
+        if table.undecodable:
+            findings += [
+                Finding(LAYER, table.file, line, column, "not-utf8", None, message)
+                for line, column, message in text_rules.undecodable_cells(table.frame)
+            ]
+            table.frame = without_undecodable(table)
         compiled, column_rules, table_rules = compile_table(table, tables)
         findings += run(compiled, table.frame, table.file, column_rules, table_rules)
     return findings

@@ -16,10 +16,10 @@ import pandas as pd
 
 from sco_data import table_schema
 from sco_data.findings import Finding
+from sco_data.text_rules import NOT_UTF8
 
 LAYER = "csv-file"
 BOM = b"\xef\xbb\xbf"
-NOT_UTF8 = "[\udc80-\udcff]"
 
 
 @dataclass
@@ -217,7 +217,9 @@ def read_table(root: Path, name: str, file: str, schema: dict) -> RawTable:
     table.findings += _header_findings(file, header_row, expected)
     rows, lines, parse_findings = _parse(file, text, len(header_row), header_row)
     table.findings += parse_findings
-    frame = pd.DataFrame(rows, columns=header_row, dtype="str")
+    # Undecodable bytes survive only in Python strings (Arrow-backed text cannot hold them).
+    dtype = object if table.undecodable else "str"
+    frame = pd.DataFrame(rows, columns=header_row, dtype=dtype)
     # Later checks see the schema's columns; a missing column reads as empty.
     frame = frame.reindex(columns=expected, fill_value="")
     frame.index = pd.Index(lines, name="line")
@@ -230,7 +232,8 @@ def without_undecodable(table: RawTable) -> pd.DataFrame:
     them: later layers hash and compare text, which surrogates would break."""
     if not table.undecodable:
         return table.frame
-    return table.frame.replace(NOT_UTF8, "\ufffd", regex=True)
+    table.undecodable = False
+    return table.frame.replace(NOT_UTF8, "\ufffd", regex=True).astype("str")
 
 
 def unlisted_files(root: Path, listed: set[str]) -> list[Finding]:

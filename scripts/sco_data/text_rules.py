@@ -18,6 +18,27 @@ def _ok_where(pattern: str):
     return lambda s: ~s.str.contains(pattern, regex=True)
 
 
+def undecodable_cells(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
+    """(line, column, message) of each cell holding bytes that were not UTF-8.
+
+    Found before pandera runs: it cannot report a value that cannot be encoded."""
+    found = []
+    for column in frame.columns:
+        cells = frame[column]
+        if cells.dtype != object:  # Arrow-backed text is valid UTF-8 by construction
+            continue
+        bad = cells.str.contains(NOT_UTF8, regex=True).fillna(False).astype(bool)
+        for line in cells.index[bad]:
+            found.append(
+                (
+                    int(line),
+                    column,
+                    f"'{column}' holds bytes that are not UTF-8; save the file as UTF-8.",
+                )
+            )
+    return found
+
+
 def _is_nfc(cells: pd.Series) -> pd.Series:
     ascii_only = cells.str.isascii()  # ASCII is always NFC: skip the costly part
     ok = pd.Series(True, index=cells.index)
@@ -31,13 +52,6 @@ def checks(field: dict):
     """(rule, vectorised test, message) for the field's cells."""
     name = field["name"]
     rules = [
-        (
-            "not-utf8",
-            _ok_where(NOT_UTF8),
-            lambda v: (
-                f"'{name}' holds bytes that are not UTF-8; save the file as UTF-8."
-            ),
-        ),
         (
             "control-character",
             _ok_where(CONTROL),

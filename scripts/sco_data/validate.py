@@ -57,8 +57,6 @@ def _data_layers(
     readable = {name: t for name, t in tables.items() if t.frame is not None}
     findings += _guarded("pandera", contract.check, readable)
     findings += _guarded("iso-codes", iso_codes.check_states, readable)
-    for table in readable.values():
-        table.frame = csv_files.without_undecodable(table)
     schemas = {name: t.schema for name, t in readable.items()}
     files = {name: t.file for name, t in readable.items()}
     typed = {name: typed_frame(t) for name, t in readable.items()}
