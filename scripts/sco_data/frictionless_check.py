@@ -38,6 +38,18 @@ def _value(error) -> str | None:
     return None
 
 
+STALE_INTEGRITY = {"hash-count", "byte-count"}
+
+
+def _with_hint(error) -> str:
+    if error.type in STALE_INTEGRITY:
+        return (
+            f"{error.message} The file changed after `bytes` and `hash` were recorded "
+            "in datapackage.json: run `make build`."
+        )
+    return error.message
+
+
 def _metadata_findings(errors, file: str) -> list[Finding]:
     return [Finding(LAYER, file, None, None, e.type, None, e.message) for e in errors]
 
@@ -79,7 +91,7 @@ def check_package(root: Path, descriptor: Descriptor) -> tuple[list[Finding], di
                     column=_columns(error, schema.field_names, schema.primary_key),
                     rule=error.type,
                     value=_value(error),
-                    message=error.message,
+                    message=_with_hint(error),
                 )
             )
     return findings, rows
