@@ -617,6 +617,14 @@ CATALOGUE: list[BadInput] = [
         _extra_csv,
         at_line(CSV, "data/notes.csv", None, None, "unlisted-file"),
     ),
+    BadInput(
+        "stale bytes and hash in the descriptor",
+        "a row added to people.csv without `make build`",
+        edit_bytes(
+            "people", lambda data: data + b"z-person,Z,CHN,,,src-iso-3166-pycountry,\n"
+        ),
+        at_line(F, "data/people.csv", None, None, "hash-count"),
+    ),
     # --- descriptor and suites -----------------------------------------------------------------
     BadInput(
         "expectation suite out of step with its schema",
@@ -657,8 +665,8 @@ def markdown() -> str:
         "Each row is a test (`tests/test_bad_inputs.py`): the fixture breaks a fresh copy of the",
         "package, and `make validate` must exit 1 with the finding shown, naming the file, line",
         "and column. Descriptor typos and misplaced keys are tested in",
-        "`tests/test_descriptor_is_strict.py`. Descriptor `bytes` and `hash` are not recorded yet,",
-        "so there is nothing stale to reject.",
+        "`tests/test_descriptor_is_strict.py`. A file changed after `make build` recorded its",
+        "`bytes` and `hash` is reported by frictionless, with the advice to run `make build`.",
         "",
         "| Bad input | Fixture | Check | Rule | File | Line | Column |",
         "|---|---|---|---|---|---|---|",
