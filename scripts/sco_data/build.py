@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sco_data import data_dictionary, integrity
 from sco_data.descriptor import read as read_descriptor
+from sco_data.text_files import write_if_changed
 
 DESCRIPTOR, README = "datapackage.json", "README.md"
 
@@ -59,9 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{file} is out of date: run `make build`.", file=sys.stderr)
         return 1 if files else 0
     for file, text in built(root).items():
-        path = root / file
-        if path.read_text("utf-8") != text:
-            path.write_text(text, "utf-8")
+        if write_if_changed(root / file, text):
             print(f"wrote {file}")
     return 0
 

@@ -16,8 +16,6 @@ from sco_data.csv_files import RawTable, without_undecodable
 from sco_data.findings import Finding
 from sco_data.pandera_findings import LAYER, Rule, run
 
-TRUE_VALUES = ["true", "True", "TRUE", "1"]
-FALSE_VALUES = ["false", "False", "FALSE", "0"]
 NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
 INTEGER = r"[+-]?\d+"
 URI = r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*"
@@ -37,9 +35,7 @@ def _type_check(field: dict):
     if kind == "number":
         return (lambda s: s.str.fullmatch(NUMBER)), "a number such as 66500 or 12.5"
     if kind == "boolean":
-        allowed = field.get("trueValues", TRUE_VALUES) + field.get(
-            "falseValues", FALSE_VALUES
-        )
+        allowed = table_schema.true_values(field) + table_schema.false_values(field)
         return (lambda s: s.isin(allowed)), "true or false"
     if kind == "date":
         return _is_date, "a real date written YYYY-MM-DD"

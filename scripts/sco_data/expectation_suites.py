@@ -18,8 +18,10 @@ import sys
 from pathlib import Path
 
 from sco_data import table_schema
+from sco_data.descriptor import Descriptor
 from sco_data.descriptor import read as read_descriptor
 from sco_data.findings import Finding
+from sco_data.text_files import write_if_changed
 
 SUITES_DIR = "schemas/expectations"
 LAYER = "great-expectations"
@@ -118,18 +120,18 @@ def rebuilt(root: Path, table: str, schema: dict, schema_file: str) -> dict:
     }
 
 
-def _tables(root: Path):
-    descriptor = read_descriptor(root)
+def _tables(root: Path, descriptor: Descriptor | None = None):
+    descriptor = descriptor or read_descriptor(root)
     for resource in descriptor.resources():
         schema = descriptor.schemas.get(resource.get("schema"))
         if schema is not None:
             yield resource["name"], schema, resource["schema"]
 
 
-def drift(root: Path) -> list[Finding]:
+def drift(root: Path, descriptor: Descriptor | None = None) -> list[Finding]:
     """A finding for every suite whose derived expectations no longer match its schema."""
     findings = []
-    for table, schema, schema_file in _tables(root):
+    for table, schema, schema_file in _tables(root, descriptor):
         stored = read_suite(root, table)
         if derived_part(stored) != derive(table, schema, schema_file):
             findings.append(
@@ -153,9 +155,7 @@ def write(root: Path) -> list[str]:
     for table, schema, schema_file in _tables(root):
         suite = rebuilt(root, table, schema, schema_file)
         text = json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
-        path = root / suite_file(table)
-        if not path.is_file() or path.read_text("utf-8") != text:
-            path.write_text(text, "utf-8")
+        if write_if_changed(root / suite_file(table), text):
             written.append(suite_file(table))
     return written
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
+import pandas as pd
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -47,3 +49,12 @@ def merge_duplicates(findings: list[Finding]) -> list[Finding]:
                 first, also_found_by=first.also_found_by + (finding.layer,)
             )
     return list(merged.values())
+
+
+def cell_text(value) -> str:
+    """A typed cell as a finding shows it: empty for missing, dates as YYYY-MM-DD."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    return str(value)

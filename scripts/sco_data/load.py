@@ -19,8 +19,6 @@ from sco_data.csv_files import RawTable, read_table
 from sco_data.descriptor import Descriptor
 from sco_data.descriptor import read as read_descriptor
 
-TRUE_VALUES = {"true", "True", "TRUE", "1"}
-
 
 def _typed_column(field: dict, cells: pd.Series, missing: list[str]) -> pd.Series:
     cells = cells.mask(cells.isin(missing))
@@ -32,7 +30,7 @@ def _typed_column(field: dict, cells: pd.Series, missing: list[str]) -> pd.Serie
     if kind == "number":
         return pd.to_numeric(cells, errors="coerce").astype("Float64")
     if kind == "boolean":
-        truthy = set(field.get("trueValues", TRUE_VALUES))
+        truthy = set(table_schema.true_values(field))
         return cells.map(lambda v: None if pd.isna(v) else v in truthy).astype(
             "boolean"
         )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pandera.pandas as pa
 
-from sco_data.findings import Finding
+from sco_data.findings import Finding, cell_text
 
 LAYER = "pandera"
 
@@ -68,12 +68,4 @@ def _value(frame, line, column, failure_case) -> str | None:
     names = column.split(",")
     if not all(name in frame.columns for name in names):
         return str(failure_case)
-    return ",".join(_text(frame.at[line, name]) for name in names)
-
-
-def _text(value) -> str:
-    if value is None or value is pd.NA or (isinstance(value, float) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
+    return ",".join(cell_text(frame.at[line, name]) for name in names)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from sco_data.expectation_suites import LAYER, read_suite
-from sco_data.findings import Finding
+from sco_data.findings import Finding, cell_text
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # GX warns that a regex with groups is not used for extraction; ours only match.
@@ -27,14 +27,6 @@ def _columns(kwargs: dict) -> str | None:
         kwargs[key] for key in ("column_A", "column_B") if kwargs.get(key)
     ]
     return ",".join(names) or None
-
-
-def _cell(value) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return ""
-    if isinstance(value, pd.Timestamp):
-        return value.date().isoformat()
-    return str(value)
 
 
 def _message(expectation: dict, value) -> str:
@@ -129,7 +121,7 @@ def _result_findings(result, file) -> list[Finding]:
             continue
         for row in rows:
             line = int(row.pop("line"))
-            value = ",".join(_cell(v) for v in row.values())
+            value = ",".join(cell_text(v) for v in row.values())
             findings.append(
                 Finding(
                     LAYER, file, line, column, rule, value, _message(expectation, value)

@@ -155,7 +155,7 @@ def write_sqlite(tables: dict, target: Path) -> None:
         connection.close()
 
 
-def write_parquet(name: str, schema: dict, frame, target: Path) -> None:
+def write_parquet(schema: dict, frame, target: Path) -> None:
     fields, arrays = [], []
     for field in table_schema.fields(schema):
         kind = ARROW_TYPES.get(field.get("type", "string"), pa.string())
@@ -182,7 +182,7 @@ def build(root: Path, dist: Path) -> list[Path]:
     write_sqlite(typed, artefacts[1])
     for name, (schema, frame) in typed.items():
         path = dist / "parquet" / f"{name}.parquet"
-        write_parquet(name, schema, frame, path)
+        write_parquet(schema, frame, path)
         artefacts.append(path)
     sums = "".join(
         f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(dist).as_posix()}\n"

@@ -18,6 +18,15 @@ def constraints(field: dict) -> dict:
     return value if isinstance(value, dict) else {}
 
 
+def true_values(field: dict) -> list[str]:
+    """Cells a boolean field reads as true (Table Schema's default unless the field says)."""
+    return list(field.get("trueValues", ["true", "True", "TRUE", "1"]))
+
+
+def false_values(field: dict) -> list[str]:
+    return list(field.get("falseValues", ["false", "False", "FALSE", "0"]))
+
+
 def primary_key(schema: dict) -> list[str]:
     key = schema.get("primaryKey") or []
     return [key] if isinstance(key, str) else list(key)

@@ -49,7 +49,7 @@ def _guarded(layer: str, check, *args) -> list[Finding]:
 
 
 def _data_layers(
-    root: Path, tables: dict, today: dt.date, data_docs: bool
+    root: Path, descriptor, tables: dict, today: dt.date, data_docs: bool
 ) -> list[Finding]:
     findings = []
     for table in tables.values():
@@ -61,7 +61,7 @@ def _data_layers(
     files = {name: t.file for name, t in readable.items()}
     typed = {name: typed_frame(t) for name, t in readable.items()}
     findings += _guarded("pandera", semantic_rules.check, typed, schemas, files, today)
-    findings += expectation_suites.drift(root)
+    findings += expectation_suites.drift(root, descriptor)
     # Expectations read columns by name: a table whose header is wrong is reported above.
     shaped = {n: t for n, t in readable.items() if t.header == list(t.frame.columns)}
     typed = {name: typed[name] for name in shaped}
@@ -101,7 +101,7 @@ def run_checks(
     listed = set(descriptor.resource_files().values())
     findings += csv_files.unlisted_files(root, listed)
     if not metadata_broken:
-        findings += _data_layers(root, tables, today, data_docs)
+        findings += _data_layers(root, descriptor, tables, today, data_docs)
     summary = {
         name: {
             "file": path,
