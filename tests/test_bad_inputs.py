@@ -61,7 +61,7 @@ def test_json_report_lists_findings_for_machines(package, capsys):
     assert finding["file"] == "data/event_participants.csv"
     assert finding["column"] == "person_id"
     assert finding["value"] == "nobody-known"
-    assert "pandera" in finding["also_found_by"]
+    assert finding["layer"] == "pandera"
 
 
 def test_a_folder_without_descriptor_is_a_usage_error(tmp_path, capsys):

@@ -73,4 +73,5 @@ def test_report_lists_a_problem_once_and_names_every_layer_that_found_it(
     assert main([str(package), "--no-data-docs"]) == 1
     out = capsys.readouterr().out
     assert out.count("data/events.csv, line 2, event_type") == 1
-    assert "also found by: pandera, great-expectations" in out
+    assert "[pandera] data/events.csv, line 2, event_type" in out
+    assert "also found by: great-expectations" in out

@@ -1,17 +1,15 @@
-"""`make validate`: run every check on the package and print one report.
+"""Every check on the package, in order, as one list of findings.
 
-Layers, in order: the descriptor (readable JSON, strict keys, frictionless metadata), the
-frictionless contract, the CSV files themselves, the pandera layer (the compiled Table Schema
-contract, typed loading, semantic and cross-table rules, ISO codes), and the Great
-Expectations suites. Exit 0 when the package is valid, 1 when any check finds a problem,
-2 on a usage error.
+Layers: the descriptor (readable JSON, strict keys, frictionless metadata validation of the
+descriptor and Table Schemas), the CSV files themselves (bytes, hash, header, rows), the
+pandera layer (the Table Schema contract compiled to vectorised checks, ISO codes, semantic
+and cross-table rules) and the Great Expectations suites. Each file is read once; the GX
+layer gets each table as soon as it is read, so that it can run beside the others.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
-import sys
 from pathlib import Path
 
 from sco_data import (
@@ -21,14 +19,14 @@ from sco_data import (
     expectation_suites,
     frictionless_check,
     iso_codes,
-    quality_check,
-    report,
+    quality_feed,
+    quality_worker,
     semantic_rules,
     table_schema,
 )
 from sco_data.descriptor import read as read_descriptor
-from sco_data.findings import Finding, merge_duplicates
-from sco_data.load import read_tables, typed_frame
+from sco_data.findings import Finding, check_failed, merge_duplicates
+from sco_data.load import is_free_text, iter_tables, typed_frame
 
 
 def _guarded(layer: str, check, *args) -> list[Finding]:
@@ -37,47 +35,61 @@ def _guarded(layer: str, check, *args) -> list[Finding]:
     try:
         return check(*args)
     except Exception as error:  # noqa: BLE001 - the report must always be printed
-        message = (
-            f"The {layer} check stopped on this input ({type(error).__name__}: {error}). "
-            "Fix the problems reported above first; if none are, please open an issue."
-        )
-        return [
-            Finding(
-                layer, "datapackage.json", None, None, "check-failed", None, message
-            )
-        ]
+        return [check_failed(layer, f"{type(error).__name__}: {error}")]
 
 
-def _data_layers(
-    root: Path, descriptor, tables: dict, today: dt.date, data_docs: bool
-) -> list[Finding]:
-    findings = []
-    for table in tables.values():
+def _send_to_quality(root: Path, table, typed, quality) -> None:
+    # Expectations read columns by name: a table whose header is wrong is reported by the
+    # CSV layer, and kept from GX.
+    if table.header != list(table.frame.columns):
+        return
+    expectations = expectation_suites.read_suite(root, table.name)["expectations"]
+    if expectations:
+        feed = quality_feed.frame(table.frame, typed, table.schema, expectations)
+        quality.send(table.name, table.file, feed)
+
+
+def _compared_columns(descriptor) -> dict[str, set[str]]:
+    """Per table, the columns rules compare across rows or tables: all but prose, and
+    any column a key names."""
+    kept: dict[str, set[str]] = {}
+    for resource in descriptor.resources():
+        schema = descriptor.schemas.get(resource.get("schema")) or {}
+        columns = kept.setdefault(resource.get("name"), set())
+        columns |= {
+            f["name"] for f in table_schema.fields(schema) if not is_free_text(f)
+        }
+        columns |= set(table_schema.primary_key(schema))
+        for own, target, other in table_schema.foreign_keys(schema):
+            columns |= set(own)
+            kept.setdefault(target or resource.get("name"), set()).update(other)
+    return kept
+
+
+def _data_layers(root: Path, descriptor, today: dt.date, quality):
+    """Each table is checked cell by cell and handed to GX as soon as it is read, then
+    keeps only the columns later rules compare; rows are compared once all are read."""
+    findings, tables, typed = [], {}, {}
+    compared = _compared_columns(descriptor)
+    for table in iter_tables(root, descriptor):
+        tables[table.name] = table
         findings += table.findings
+        if table.frame is None:
+            continue
+        findings += _guarded("pandera", contract.undecodable, {table.name: table})
+        typed[table.name] = typed_frame(table, free_text=False)
+        # GX gets the table first, and works on it while the checks below run here.
+        _send_to_quality(root, table, typed[table.name], quality)
+        findings += _guarded("iso-codes", iso_codes.check_states, {table.name: table})
+        findings += _guarded("pandera", contract.check_cells, table)
+        table.keep_only(compared.get(table.name, set()))
     readable = {name: t for name, t in tables.items() if t.frame is not None}
-    findings += _guarded("pandera", contract.check, readable)
-    findings += _guarded("iso-codes", iso_codes.check_states, readable)
+    findings += _guarded("pandera", contract.check_keys, readable)
     schemas = {name: t.schema for name, t in readable.items()}
     files = {name: t.file for name, t in readable.items()}
-    typed = {name: typed_frame(t) for name, t in readable.items()}
     findings += _guarded("pandera", semantic_rules.check, typed, schemas, files, today)
     findings += expectation_suites.drift(root, descriptor)
-    # Expectations read columns by name: a table whose header is wrong is reported above.
-    shaped = {n: t for n, t in readable.items() if t.header == list(t.frame.columns)}
-    typed = {name: typed[name] for name in shaped}
-    raw = {name: t.frame for name, t in shaped.items()}
-    missing = {name: table_schema.missing_values(s) for name, s in schemas.items()}
-    findings += _guarded(
-        "great-expectations",
-        quality_check.check,
-        root,
-        typed,
-        raw,
-        missing,
-        files,
-        data_docs,
-    )
-    return findings
+    return findings, tables
 
 
 def run_checks(
@@ -85,61 +97,35 @@ def run_checks(
     file: str = "datapackage.json",
     today: dt.date | None = None,
     data_docs: bool = False,
+    quality=None,
 ) -> tuple[list[Finding], dict]:
-    """All findings, and per table {"file": its CSV, "rows": rows read (None when unread)}."""
+    """All findings, and per table {"file": its CSV, "rows": rows read (None when unread)}.
+
+    `quality` runs the GX layer: by default in this process; `make validate` passes a
+    worker process started before anything else was imported."""
+    root = Path(root)
     today = today or dt.date.today()
+    quality = quality or quality_worker.start(root, data_docs, separate_process=False)
     descriptor = read_descriptor(root, file)
     findings = descriptor.problems + descriptor_keys.check_package(descriptor)
-    contract_findings, rows = frictionless_check.check_package(root, descriptor)
-    findings += contract_findings
+    findings += frictionless_check.check_metadata(root, descriptor)
     # Data cannot be checked against a descriptor or schema that is itself broken.
     contract_files = {descriptor.file, *descriptor.schemas}
     metadata_broken = any(
         f.file in contract_files for f in findings if f.layer != "descriptor-keys"
     )
-    tables = read_tables(root, descriptor)
     listed = set(descriptor.resource_files().values())
     findings += csv_files.unlisted_files(root, listed)
+    tables = {}
     if not metadata_broken:
-        findings += _data_layers(root, descriptor, tables, today, data_docs)
+        data_findings, tables = _data_layers(root, descriptor, today, quality)
+        findings += data_findings
+    findings += quality.findings()
     summary = {
         name: {
             "file": path,
-            "rows": rows.get(name)
-            if rows.get(name) is not None
-            else (
-                len(tables[name].frame)
-                if name in tables and tables[name].frame is not None
-                else None
-            ),
+            "rows": tables[name].rows if name in tables else None,
         }
         for name, path in descriptor.resource_files().items()
     }
     return merge_duplicates(findings), summary
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "root", nargs="?", default=".", help="folder holding datapackage.json"
-    )
-    parser.add_argument("--format", choices=["text", "json"], default="text")
-    parser.add_argument(
-        "--no-data-docs",
-        action="store_true",
-        help=f"skip writing the HTML report to {quality_check.DATA_DOCS}/",
-    )
-    args = parser.parse_args(argv)
-    root = Path(args.root)
-    descriptor = "datapackage.json"
-    if not (root / descriptor).is_file():
-        print(f"No {descriptor} in {root.resolve()}.", file=sys.stderr)
-        return 2
-    findings, tables = run_checks(root, descriptor, data_docs=not args.no_data_docs)
-    render = report.as_json if args.format == "json" else report.as_text
-    print(render(findings, tables))
-    return 1 if findings else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -8,10 +8,11 @@ report can tell when both layers found the same problem.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from sco_data import table_schema, text_rules
+from sco_data import arrow_text, table_schema, text_rules
 from sco_data.csv_files import RawTable, without_undecodable
 from sco_data.findings import Finding
 from sco_data.pandera_findings import LAYER, Rule, run
@@ -21,38 +22,51 @@ INTEGER = r"[+-]?\d+"
 URI = r"[A-Za-z][A-Za-z0-9+.-]*://[^\s/?#]+[^\s]*"
 
 
-def _is_date(cells: pd.Series) -> pd.Series:
-    shaped = cells.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+def _is_date(cells: pd.Series):
+    shaped = arrow_text.fullmatch(cells, r"\d{4}-\d{2}-\d{2}")
     parsed = pd.to_datetime(cells.where(shaped), format="%Y-%m-%d", errors="coerce")
-    return parsed.notna()
+    return parsed.notna().to_numpy()
 
 
 def _type_check(field: dict):
     """(vectorised test of a present cell, what the type expects) for the field's type."""
     kind = field.get("type", "string")
     if kind == "integer":
-        return (lambda s: s.str.fullmatch(INTEGER)), "a whole number"
+        return (lambda s: arrow_text.fullmatch(s, INTEGER)), "a whole number"
     if kind == "number":
-        return (lambda s: s.str.fullmatch(NUMBER)), "a number such as 66500 or 12.5"
+        return (
+            lambda s: arrow_text.fullmatch(s, NUMBER)
+        ), "a number such as 66500 or 12.5"
     if kind == "boolean":
         allowed = table_schema.true_values(field) + table_schema.false_values(field)
-        return (lambda s: s.isin(allowed)), "true or false"
+        return (lambda s: arrow_text.is_in(s, allowed)), "true or false"
     if kind == "date":
         return _is_date, "a real date written YYYY-MM-DD"
     if kind == "string" and field.get("format") == "uri":
-        return (lambda s: s.str.fullmatch(URI)), "a full web address (https://...)"
+        return (
+            lambda s: arrow_text.fullmatch(s, URI)
+        ), "a full web address (https://...)"
     return None, None
 
 
 def _passes(missing, test):
+    """A test that missing values pass; the test runs on the whole column at once, since
+    selecting the present cells first would copy them."""
+
     def check(cells: pd.Series) -> pd.Series:
-        present = ~cells.isin(missing)
-        ok = pd.Series(True, index=cells.index)
-        if present.any():
-            ok[present] = test(cells[present]).fillna(False).astype(bool)
-        return ok
+        absent = arrow_text.is_in(cells, missing)
+        if absent.all():
+            return pd.Series(True, index=cells.index)
+        return pd.Series(
+            absent | np.asarray(test(cells), dtype=bool), index=cells.index
+        )
 
     return check
+
+
+def _series(test):
+    """pandera wants a boolean Series aligned with the column."""
+    return lambda s: pd.Series(test(s), index=s.index)
 
 
 def _numeric(field: dict, cells: pd.Series):
@@ -61,20 +75,28 @@ def _numeric(field: dict, cells: pd.Series):
     return pd.to_numeric(cells, errors="coerce")
 
 
-def _field_checks(field: dict, missing: list[str], required: bool):
+def _field_checks(
+    field: dict, missing: list[str], required: bool, text_facts=(), part="cells"
+):
     """(pandera checks, their Rules) for one field, in the same order."""
     name = field["name"]
     rules: list[Rule] = []
     checks: list[pa.Check] = []
 
-    def add(test, rule, message):
+    def add(test, rule, message, per_value=True):
+        # A test of each value alone runs once per distinct value (see arrow_text).
+        test = arrow_text.per_distinct(test) if per_value else test
         checks.append(pa.Check(test, name=rule, error=f"{name}: {rule}"))
         rules.append(Rule(rule, message))
 
     constraints = table_schema.constraints(field)
+    if part == "keys":
+        if constraints.get("unique"):
+            _unique_check(name, missing, add)
+        return checks, rules
     if required or constraints.get("required"):
         add(
-            lambda s: ~s.isin(missing),
+            _series(lambda s: ~arrow_text.is_in(s, missing)),
             "constraint-error",
             lambda v: f"'{name}' is required and must not be empty.",
         )
@@ -91,7 +113,7 @@ def _field_checks(field: dict, missing: list[str], required: bool):
     if "enum" in constraints:
         allowed = [str(v) for v in constraints["enum"]]
         add(
-            _passes(missing, lambda s: s.isin(allowed)),
+            _passes(missing, lambda s: arrow_text.is_in(s, allowed)),
             "constraint-error",
             lambda v: (
                 f"'{v}' is not one of the values allowed in '{name}': "
@@ -102,7 +124,7 @@ def _field_checks(field: dict, missing: list[str], required: bool):
     if "pattern" in constraints:
         pattern = constraints["pattern"]
         add(
-            _passes(missing, lambda s: s.str.fullmatch(pattern)),
+            _passes(missing, lambda s: arrow_text.fullmatch(s, pattern)),
             "constraint-error",
             lambda v: f"'{v}' does not have the shape '{name}' requires ({pattern}).",
         )
@@ -115,9 +137,11 @@ def _field_checks(field: dict, missing: list[str], required: bool):
 
             def within(s, limit=limit, compare=compare):
                 values = _numeric(field, s)
-                ok = getattr(values, compare)(limit)
+                ok = getattr(values, compare)(limit).to_numpy(
+                    dtype=bool, na_value=False
+                )
                 # Cells of the wrong type are the type rule's to report.
-                return ok | (~typed(s).fillna(False).astype(bool) if typed else False)
+                return ok | (~np.asarray(typed(s), dtype=bool) if typed else False)
 
             add(
                 _passes(missing, within),
@@ -137,17 +161,18 @@ def _field_checks(field: dict, missing: list[str], required: bool):
                 "constraint-error",
                 lambda v, w=word, n=limit: f"'{name}' must be {w} {n} characters long.",
             )
-    if constraints.get("unique"):
-        add(
-            lambda s: s.isin(missing) | ~s.duplicated(keep="first"),
-            "unique-error",
-            lambda v: (
-                f"'{v}' appears in '{name}' on an earlier line; it must be unique."
-            ),
-        )
-    for rule, test, message in text_rules.checks(field):
+    for rule, test, message in text_rules.checks(field, *text_facts):
         add(test, rule, message)
     return checks, rules
+
+
+def _unique_check(name: str, missing: list[str], add) -> None:
+    add(
+        _series(lambda s: arrow_text.is_in(s, missing) | ~arrow_text.duplicated(s)),
+        "unique-error",
+        lambda v: f"'{v}' appears in '{name}' on an earlier line; it must be unique.",
+        per_value=False,
+    )
 
 
 def _key_label(names: list[str]) -> str:
@@ -160,7 +185,14 @@ def _table_checks(table: RawTable, tables: dict[str, RawTable]):
     key = table_schema.primary_key(schema)
     if key and set(key) <= set(table.header):
         checks.append(
-            pa.Check(lambda df: ~df.duplicated(key, keep="first"), name="primary-key")
+            pa.Check(
+                _series(
+                    lambda df: (
+                        ~arrow_text.duplicated(df[key[0]] if len(key) == 1 else df[key])
+                    )
+                ),
+                name="primary-key",
+            )
         )
         rules[len(checks) - 1] = Rule(
             "primary-key",
@@ -176,13 +208,15 @@ def _table_checks(table: RawTable, tables: dict[str, RawTable]):
             continue  # the missing table is reported on its own
         if not (set(own) <= set(table.header) and set(other) <= set(target.header)):
             continue  # a missing key column is reported once, as a missing column
-        reference = target.frame[other].drop_duplicates()
-        index = pd.MultiIndex.from_frame(reference)
 
-        def resolves(df, own=own, index=index):
+        def resolves(df, own=own, other=other, target=target):
+            if len(own) == 1:  # every key of this package: Arrow looks it up in place
+                present = ~arrow_text.is_in(df[own[0]], missing)
+                found = arrow_text.resolves(df[own[0]], target.frame[other[0]])
+                return pd.Series(~present | found, index=df.index)
             present = ~df[own].isin(missing).any(axis=1)
-            found = pd.MultiIndex.from_frame(df[own]).isin(index)
-            return ~present | found
+            index = pd.MultiIndex.from_frame(target.frame[other].drop_duplicates())
+            return ~present | pd.MultiIndex.from_frame(df[own]).isin(index)
 
         checks.append(pa.Check(resolves, name="foreign-key"))
         where = resource or table.name
@@ -197,35 +231,69 @@ def _table_checks(table: RawTable, tables: dict[str, RawTable]):
     return checks, rules
 
 
-def compile_table(table: RawTable, tables: dict[str, RawTable]):
-    """The pandera schema for one table, and what each of its checks means."""
+def compile_table(table: RawTable, tables: dict[str, RawTable], part: str = "cells"):
+    """The pandera schema for one table, and what each of its checks means.
+
+    Two parts, run at different times: "cells" tests each cell on its own (types, required,
+    categories, shapes, bounds, lengths, text rules) and runs as soon as the table is read;
+    "keys" compares rows (unique fields, primary and foreign keys) once every table is."""
     schema = table.schema
     missing = table_schema.missing_values(schema)
     key = set(table_schema.primary_key(schema))
     columns, column_rules = {}, {}
     for field in table_schema.fields(schema):
-        if field["name"] not in table.header:
+        if field["name"] not in table.header or field["name"] not in table.frame:
             continue  # reported once as a missing column, not once per row
-        checks, rules = _field_checks(field, missing, field["name"] in key)
-        columns[field["name"]] = pa.Column(str, checks=checks, nullable=False)
+        checks, rules = _field_checks(
+            field,
+            missing,
+            field["name"] in key,
+            (table.may_hold_control, table.ascii_only),
+            part,
+        )
+        if checks:
+            columns[field["name"]] = pa.Column(str, checks=checks, nullable=False)
         for number, rule in enumerate(rules):
             column_rules[(field["name"], number)] = rule
-    checks, table_rules = _table_checks(table, tables)
+    checks, table_rules = _table_checks(table, tables) if part == "keys" else ([], {})
     compiled = pa.DataFrameSchema(columns, checks=checks, name=table.name)
     return compiled, column_rules, table_rules
 
 
-def check(tables: dict[str, RawTable]) -> list[Finding]:
+def undecodable(tables: dict[str, RawTable]) -> list[Finding]:
+    """Locate cells holding bytes that are not UTF-8, then show them as U+FFFD, so that the
+    other layers can compare and hash the text."""
     findings = []
     for table in tables.values():
-        if table.frame is None:
-            continue
-        if table.undecodable:
+        if table.frame is not None and table.undecodable:
             findings += [
                 Finding(LAYER, table.file, line, column, "not-utf8", None, message)
                 for line, column, message in text_rules.undecodable_cells(table.frame)
             ]
             table.frame = without_undecodable(table)
-        compiled, column_rules, table_rules = compile_table(table, tables)
-        findings += run(compiled, table.frame, table.file, column_rules, table_rules)
     return findings
+
+
+def check_cells(table: RawTable) -> list[Finding]:
+    compiled, column_rules, _ = compile_table(table, {}, "cells")
+    return run(compiled, table.frame, table.file, column_rules, {})
+
+
+def check_keys(tables: dict[str, RawTable]) -> list[Finding]:
+    findings = []
+    for table in tables.values():
+        if table.frame is not None:
+            compiled, column_rules, table_rules = compile_table(table, tables, "keys")
+            findings += run(
+                compiled, table.frame, table.file, column_rules, table_rules
+            )
+    return findings
+
+
+def check(tables: dict[str, RawTable]) -> list[Finding]:
+    """The whole contract on tables already read."""
+    findings = []
+    for table in tables.values():
+        if table.frame is not None:
+            findings += check_cells(table)
+    return findings + check_keys(tables)

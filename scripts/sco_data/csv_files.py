@@ -1,18 +1,27 @@
 """Read each CSV once, byte-exactly, and report what is wrong with the file itself.
 
 Problems found here (encoding, byte-order mark, line endings, truncation, header, ragged rows,
-broken quoting, files the descriptor does not list) are ones a spreadsheet or a CSV library
-may silently repair, so they are checked on the bytes before any table is built.
+broken quoting, size and hash other than the descriptor records, files the descriptor does not
+list) are ones a spreadsheet or a CSV library may silently repair, so they are checked on the
+bytes before any table is built.
+
+Two readers give the same table. A scan of the bytes (size, hash, line and quote counts)
+comes first. When it shows a clean file where every record is one line, pyarrow parses it on
+all cores and the row at position i is line i + 2. Anything else goes to Python's csv module,
+which is slow but locates every problem by line.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 from sco_data import table_schema
 from sco_data.findings import Finding
@@ -20,6 +29,10 @@ from sco_data.text_rules import NOT_UTF8
 
 LAYER = "csv-file"
 BOM = b"\xef\xbb\xbf"
+# Every byte but the control characters (LF ends lines): deleting them leaves only those.
+NOT_CONTROL = bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100)) + b"\n"
+SCAN_BLOCK = 1 << 24  # bytes read at a time: the scan never holds a large file whole
+STALE = "The file changed after `bytes` and `hash` were recorded in datapackage.json: run `make build`."
 
 
 @dataclass
@@ -32,7 +45,18 @@ class RawTable:
     frame: pd.DataFrame | None = None  # columns = the schema's fields, all str
     undecodable: bool = False  # bytes that are not UTF-8 are held as surrogates
     header: list[str] = field(default_factory=list)  # the columns the file really has
+    may_hold_control: bool = (
+        True  # False when the bytes hold no control character but LF
+    )
+    ascii_only: bool = False  # True when every byte is ASCII
     findings: list[Finding] = field(default_factory=list)
+    rows: int | None = None  # rows read; None when the file could not be read
+
+    def keep_only(self, columns: set[str]) -> None:
+        """Let the other columns' text go once every rule that reads it has run: prose
+        (summaries, notes) is most of a large table's memory."""
+        if self.frame is not None:
+            self.frame = self.frame[[c for c in self.frame.columns if c in columns]]
 
 
 def _finding(file, line, column, rule, value, message) -> Finding:
@@ -187,7 +211,141 @@ def _parse(file: str, text: str, header_size: int, names: list[str]):
     return rows, lines, findings
 
 
-def read_table(root: Path, name: str, file: str, schema: dict) -> RawTable:
+@dataclass
+class _Scan:
+    size: int = 0
+    digest: str | None = None
+    newlines: int = 0
+    quotes: int = 0
+    carriage_return: bool = False
+    control: bool = False
+    ascii: bool = True
+    first_byte: bytes = b""
+    last_byte: bytes = b""
+
+    def one_line_records(self) -> bool:
+        """No BOM, LF endings only, a final newline and balanced quotes: if pyarrow then
+        reads one record per remaining line, no record spans two lines."""
+        return (
+            self.first_byte != BOM[:1]
+            and not self.carriage_return
+            and self.last_byte == b"\n"
+            and self.quotes % 2 == 0
+        )
+
+
+def _hash_algorithm(recorded) -> tuple[str, str] | None:
+    """(algorithm, hex digest) of a descriptor `hash`; Data Package's default is MD5."""
+    if not isinstance(recorded, str):
+        return None
+    algorithm, _, digest = recorded.rpartition(":")
+    algorithm = algorithm or "md5"
+    return (algorithm, digest) if algorithm in hashlib.algorithms_available else None
+
+
+def _scan(path: Path, algorithm: str | None) -> _Scan:
+    scan = _Scan()
+    hasher = hashlib.new(algorithm) if algorithm else None
+    with path.open("rb") as handle:
+        while block := handle.read(SCAN_BLOCK):
+            if not scan.size:
+                scan.first_byte = block[:1]
+            scan.size += len(block)
+            scan.newlines += block.count(b"\n")
+            scan.quotes += block.count(b'"')
+            scan.carriage_return |= b"\r" in block
+            scan.control |= bool(block.translate(None, NOT_CONTROL))
+            scan.ascii &= block.isascii()
+            scan.last_byte = block[-1:]
+            if hasher:
+                hasher.update(block)
+    scan.digest = hasher.hexdigest() if hasher else None
+    return scan
+
+
+def _integrity_findings(file: str, resource: dict, scan: _Scan) -> list[Finding]:
+    findings = []
+    recorded_bytes = resource.get("bytes")
+    if isinstance(recorded_bytes, int) and recorded_bytes != scan.size:
+        findings.append(
+            _finding(
+                file,
+                None,
+                None,
+                "byte-count",
+                str(scan.size),
+                f"The file has {scan.size} bytes; datapackage.json records "
+                f"{recorded_bytes}. {STALE}",
+            )
+        )
+    expected = _hash_algorithm(resource.get("hash"))
+    if expected and expected[1] != scan.digest:
+        findings.append(
+            _finding(
+                file,
+                None,
+                None,
+                "hash-count",
+                f"{expected[0]}:{scan.digest}",
+                f"The file's {expected[0]} hash is not the one datapackage.json records. "
+                f"{STALE}",
+            )
+        )
+    return findings
+
+
+def _read_fast(path: Path, header: list[str], scan: _Scan) -> pd.DataFrame | None:
+    """Every cell as text, parsed by pyarrow; None when the file needs the exact reader."""
+    if not scan.one_line_records() or len(set(header)) != len(header):
+        return None
+    text = pa.string()
+    try:
+        table = pa_csv.read_csv(
+            path,
+            read_options=pa_csv.ReadOptions(column_names=header, skip_rows=1),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(header, text),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None  # ragged rows, bad quoting, bytes that are not UTF-8: located below
+    if table.num_rows != scan.newlines - 1:
+        return None  # blank lines or line breaks inside cells: line numbers would drift
+    frame = table.to_pandas()
+    frame.index = pd.RangeIndex(2, table.num_rows + 2, name="line")
+    return frame
+
+
+def _read_exact(table: RawTable, path: Path, header: list[str]) -> pd.DataFrame:
+    """The csv module's reading, which reports each broken line where it is."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        # Keep the bad bytes as surrogates, for the cell rules to report with their cell.
+        text = data.decode("utf-8", "surrogateescape")
+        table.undecodable = True
+    text = text.removeprefix("\ufeff")
+    table.findings += _byte_findings(table.file, data, header)
+    rows, lines, parse_findings = _parse(table.file, text, len(header), header)
+    table.findings += parse_findings
+    # Undecodable bytes survive only in Python strings (Arrow-backed text cannot hold them).
+    dtype = object if table.undecodable else "str"
+    frame = pd.DataFrame(rows, columns=header, dtype=dtype)
+    frame.index = pd.Index(lines, name="line")
+    return frame
+
+
+def _header(path: Path) -> list[str]:
+    with path.open("rb") as handle:
+        first = handle.readline().decode("utf-8", "surrogateescape")
+    return next(csv.reader([first.removeprefix("\ufeff").rstrip("\r\n")]), [])
+
+
+def read_table(root: Path, resource: dict, schema: dict) -> RawTable:
+    name, file = resource["name"], resource["path"]
     table = RawTable(name, file, schema)
     path = root / file
     expected = table_schema.field_names(schema)
@@ -203,27 +361,20 @@ def read_table(root: Path, name: str, file: str, schema: dict) -> RawTable:
             )
         )
         return table
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        # Keep the bad bytes as surrogates, for the cell rules to report with their cell.
-        text = data.decode("utf-8", "surrogateescape")
-        table.undecodable = True
-    text = text.removeprefix("\ufeff")
-    header_row = next(csv.reader(io.StringIO(text, newline="")), [])
-    table.header = header_row
-    table.findings += _byte_findings(file, data, header_row)
-    table.findings += _header_findings(file, header_row, expected)
-    rows, lines, parse_findings = _parse(file, text, len(header_row), header_row)
-    table.findings += parse_findings
-    # Undecodable bytes survive only in Python strings (Arrow-backed text cannot hold them).
-    dtype = object if table.undecodable else "str"
-    frame = pd.DataFrame(rows, columns=header_row, dtype=dtype)
+    recorded_hash = _hash_algorithm(resource.get("hash"))
+    scan = _scan(path, recorded_hash[0] if recorded_hash else None)
+    table.findings += _integrity_findings(file, resource, scan)
+    table.may_hold_control, table.ascii_only = scan.control, scan.ascii
+    header = _header(path)
+    table.header = header
+    table.findings += _header_findings(file, header, expected)
+    frame = _read_fast(path, header, scan)
+    if frame is None:
+        frame = _read_exact(table, path, header)
     # Later checks see the schema's columns; a missing column reads as empty.
-    frame = frame.reindex(columns=expected, fill_value="")
-    frame.index = pd.Index(lines, name="line")
-    table.frame = frame
+    if list(frame.columns) != expected:
+        frame = frame.reindex(columns=expected, fill_value="")
+    table.frame, table.rows = frame, len(frame)
     return table
 
 

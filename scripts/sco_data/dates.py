@@ -6,7 +6,6 @@ fails for every day the dates could stand for, so no day is invented in either d
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 
@@ -14,17 +13,16 @@ def last_day(dates: pd.Series, precision: pd.Series | None) -> pd.Series:
     """The latest day each date could be: end of its month or year for coarse precisions."""
     if precision is None:
         return dates
-    precision = precision.astype("string").fillna("day")
-    month_end = dates + pd.offsets.MonthEnd(0)
-    year_end = dates + pd.offsets.YearEnd(0)
-    return pd.Series(
-        np.where(
-            precision == "month",
-            month_end,
-            np.where(precision == "year", year_end, dates),
-        ),
-        index=dates.index,
-    ).astype(dates.dtype)
+    latest = dates.copy()
+    # Compared as they are (categories compare by code), and shifted only where coarse.
+    for word, offset in (
+        ("month", pd.offsets.MonthEnd(0)),
+        ("year", pd.offsets.YearEnd(0)),
+    ):
+        coarse = (precision == word).to_numpy(dtype=bool, na_value=False)
+        if coarse.any():
+            latest[coarse] = dates[coarse] + offset
+    return latest
 
 
 def definitely_before(a, a_precision, b) -> pd.Series:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
-import pandas as pd
-
 
 @dataclass(frozen=True)
 class Finding:
@@ -32,6 +30,20 @@ class Finding:
         return where
 
 
+def check_failed(layer: str, detail: str) -> Finding:
+    """A layer that stopped on input nobody foresaw: said as a finding, never a traceback."""
+    return Finding(
+        layer,
+        "datapackage.json",
+        None,
+        None,
+        "check-failed",
+        None,
+        f"The {layer} check stopped on this input ({detail}). "
+        "Fix the problems reported above first; if none are, please open an issue.",
+    )
+
+
 def merge_duplicates(findings: list[Finding]) -> list[Finding]:
     """One entry per problem: when several layers enforce the same Table Schema rule on the
     same cell, keep the first finding and name the other layers on it."""
@@ -53,6 +65,8 @@ def merge_duplicates(findings: list[Finding]) -> list[Finding]:
 
 def cell_text(value) -> str:
     """A typed cell as a finding shows it: empty for missing, dates as YYYY-MM-DD."""
+    import pandas as pd  # here, so that importing this module stays cheap
+
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp):

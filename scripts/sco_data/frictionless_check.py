@@ -1,4 +1,12 @@
-"""Run frictionless, the public contract (structure, types, keys), and turn its report into findings."""
+"""frictionless, the public contract: metadata validation, and the full reference validation.
+
+`make validate` asks frictionless to validate the descriptor and the Table Schemas
+(`check_metadata`). The rows are checked against the same Table Schemas by the compiled
+pandera contract, which is vectorised; frictionless reads rows one by one, about twenty times
+slower. The full `frictionless validate` (`check_package`) stays the reference the package must
+also pass: the tests run it on the package, and show on every bad-input fixture that the
+compiled contract flags at least every row and field it flags.
+"""
 
 from __future__ import annotations
 
@@ -54,7 +62,7 @@ def _metadata_findings(errors, file: str) -> list[Finding]:
     return [Finding(LAYER, file, None, None, e.type, None, e.message) for e in errors]
 
 
-def _descriptor_findings(root: Path, descriptor: Descriptor) -> list[Finding]:
+def check_metadata(root: Path, descriptor: Descriptor) -> list[Finding]:
     """Metadata errors, each under the file that holds it (frictionless alone names only the package)."""
     findings = []
     for schema_file, schema in descriptor.schemas.items():
@@ -69,7 +77,7 @@ def _descriptor_findings(root: Path, descriptor: Descriptor) -> list[Finding]:
 def check_package(root: Path, descriptor: Descriptor) -> tuple[list[Finding], dict]:
     """Validate the package; return the findings and a {resource name: row count} map."""
     # Data cannot be read against a broken contract: report the contract alone.
-    metadata_findings = _descriptor_findings(root, descriptor)
+    metadata_findings = check_metadata(root, descriptor)
     if metadata_findings:
         return metadata_findings, {}
     try:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sco_data import table_schema
+from sco_data import arrow_text, table_schema
 from sco_data.csv_files import RawTable, read_table
 from sco_data.descriptor import Descriptor
 from sco_data.descriptor import read as read_descriptor
@@ -44,28 +44,44 @@ def _typed_column(field: dict, cells: pd.Series, missing: list[str]) -> pd.Serie
     return cells.astype("string")
 
 
-def typed_frame(table: RawTable) -> pd.DataFrame:
-    """The table with the schema's types; cells that do not parse become <NA>."""
+def is_free_text(field: dict) -> bool:
+    """Prose (titles, summaries, notes): text with no category, shape or format to check."""
+    return (
+        field.get("type", "string") == "string"
+        and "format" not in field
+        and not {"enum", "pattern"} & set(table_schema.constraints(field))
+    )
+
+
+def typed_frame(table: RawTable, free_text: bool = True) -> pd.DataFrame:
+    """The table with the schema's types; cells that do not parse become <NA>.
+
+    `free_text=False` leaves prose columns out: rules that compare rows never read them, and
+    on a large table they hold most of its bytes."""
     missing = table_schema.missing_values(table.schema)
-    columns = {
-        field["name"]: _typed_column(field, table.frame[field["name"]], missing)
-        for field in table_schema.fields(table.schema)
-    }
+    columns = {}
+    for field in table_schema.fields(table.schema):
+        if free_text or not is_free_text(field):
+            cells = table.frame[field["name"]]
+            # Each distinct cell is parsed once, then spread over the rows.
+            codes, distinct = arrow_text.factorized(cells)
+            typed = _typed_column(field, distinct, missing)
+            columns[field["name"]] = pd.Series(typed).array.take(codes)
     return pd.DataFrame(columns, index=table.frame.index)
 
 
-def read_tables(root: Path, descriptor: Descriptor) -> dict[str, RawTable]:
-    tables = {}
+def iter_tables(root: Path, descriptor: Descriptor):
+    """Each table in the descriptor's order, read when asked for: a caller that is done
+    with one table before reading the next never holds two large ones at once."""
     for resource in descriptor.resources():
-        name, file, schema_file = (
-            resource.get("name"),
-            resource.get("path"),
-            resource.get("schema"),
-        )
-        schema = descriptor.schemas.get(schema_file)
+        name, file = resource.get("name"), resource.get("path")
+        schema = descriptor.schemas.get(resource.get("schema"))
         if isinstance(name, str) and isinstance(file, str) and schema is not None:
-            tables[name] = read_table(root, name, file, schema)
-    return tables
+            yield read_table(root, resource, schema)
+
+
+def read_tables(root: Path, descriptor: Descriptor) -> dict[str, RawTable]:
+    return {table.name: table for table in iter_tables(root, descriptor)}
 
 
 def load_package(root: str | Path = ".") -> dict[str, pd.DataFrame]:

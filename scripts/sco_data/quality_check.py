@@ -1,4 +1,8 @@
-"""Run the Great Expectations suites on the typed tables and write Data Docs for reviewers."""
+"""Run the Great Expectations suites and write Data Docs for reviewers.
+
+This module imports GX (seconds of import time), so `make validate` runs it in a worker
+process of its own (`quality_worker`), beside the other layers; tests run it in-process.
+"""
 
 from __future__ import annotations
 
@@ -11,12 +15,11 @@ import pandas as pd
 
 from sco_data.expectation_suites import LAYER, read_suite
 from sco_data.findings import Finding, cell_text
+from sco_data.validate import DATA_DOCS
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # GX warns that a regex with groups is not used for extraction; ours only match.
 warnings.filterwarnings("ignore", "This pattern is interpreted", UserWarning)
-
-DATA_DOCS = "reports/data-docs"
 
 
 def _columns(kwargs: dict) -> str | None:
@@ -42,22 +45,6 @@ def _message(expectation: dict, value) -> str:
     return f"{meta.get('why', kind)} (found: {value})."
 
 
-def _gx_frame(
-    typed: pd.DataFrame, raw: pd.DataFrame, missing: list[str]
-) -> pd.DataFrame:
-    """Typed values, except that categories keep their raw text so that a value outside
-    the category list is seen rather than turned into <NA>."""
-    frame = typed.copy()
-    for column in frame.columns:
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = raw[column].mask(raw[column].isin(missing)).astype(object)
-        elif pd.api.types.is_string_dtype(frame[column].dtype):
-            frame[column] = (
-                frame[column].astype(object).where(frame[column].notna(), None)
-            )
-    return frame
-
-
 def _context(root: Path, data_docs: bool):
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -77,6 +64,9 @@ def _context(root: Path, data_docs: bool):
                 "base_directory": str(docs.resolve()),
             },
             "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            # The validation pages list every expectation with its result; separate
+            # suite pages would repeat them at twice the rendering time.
+            "site_section_builders": {"expectations": "0", "profiling": "0"},
         },
     )
     return gx, context
@@ -130,38 +120,35 @@ def _result_findings(result, file) -> list[Finding]:
     return findings
 
 
-def check(
-    root: Path,
-    typed: dict,
-    raw: dict,
-    missing: dict,
-    files: dict,
-    data_docs: bool = True,
-) -> list[Finding]:
-    gx, context = _context(root, data_docs)
-    from great_expectations.core.expectation_suite import ExpectationSuite
+class Session:
+    """One GX context for a whole validation: the tables' suites run in it one by one, as
+    their data arrive, and the Data Docs are built from all of them at the end."""
 
-    source = context.data_sources.add_pandas("package")
-    findings = []
-    for table, frame in typed.items():
-        stored = read_suite(root, table)
+    def __init__(self, root: Path, data_docs: bool = True):
+        self.root, self.data_docs = root, data_docs
+        self.gx, self.context = _context(root, data_docs)
+        self.source = self.context.data_sources.add_pandas("package")
+
+    def run(self, table: str, file: str, frame: pd.DataFrame) -> list[Finding]:
+        from great_expectations.core.expectation_suite import ExpectationSuite
+
+        stored = read_suite(self.root, table)
         if not stored["expectations"]:
-            continue
-        suite = context.suites.add(
+            return []
+        suite = self.context.suites.add(
             ExpectationSuite(name=table, expectations=stored["expectations"])
         )
-        batch = source.add_dataframe_asset(table).add_batch_definition_whole_dataframe(
-            "all rows"
+        asset = self.source.add_dataframe_asset(table)
+        batch = asset.add_batch_definition_whole_dataframe("all rows")
+        definition = self.context.validation_definitions.add(
+            self.gx.ValidationDefinition(name=table, data=batch, suite=suite)
         )
-        definition = context.validation_definitions.add(
-            gx.ValidationDefinition(name=table, data=batch, suite=suite)
-        )
-        data = _gx_frame(frame, raw[table], missing[table])
         result = definition.run(
-            batch_parameters={"dataframe": data},
+            batch_parameters={"dataframe": frame},
             result_format={"result_format": "COMPLETE"},
         )
-        findings += _result_findings(result, files[table])
-    if data_docs:
-        context.build_data_docs()
-    return findings
+        return _result_findings(result, file)
+
+    def finish(self) -> None:
+        if self.data_docs:
+            self.context.build_data_docs(site_names=["validation"])

@@ -22,13 +22,30 @@ class Context:
     def __init__(self, frames: dict, schemas: dict, today: dt.date):
         self.frames, self.schemas = frames, schemas
         self.today = pd.Timestamp(today)
+        self._by_id: dict[str, pd.DataFrame] = {}
 
     def precision(self, table: str, date_field: str) -> pd.Series | None:
         field = table_schema.precision_field(self.schemas[table], date_field)
         return self.frames[table][field] if field else None
 
+    def by_id(self, table: str) -> pd.DataFrame:
+        """The table indexed by its id, built once: its index's hash table is reused."""
+        if table not in self._by_id:
+            self._by_id[table] = self.frames[table].set_index("id")
+        return self._by_id[table]
+
     def has(self, *tables: str) -> bool:
         return all(t in self.frames for t in tables)
+
+
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """`keys.map(values)`, looked up once per distinct key: a million rows usually name a
+    few thousand events or sources, and pandas would look each row up on its own."""
+    if not values.index.is_unique:  # duplicate ids are the contract's to report
+        values = values[~values.index.duplicated()]
+    codes, distinct = pd.factorize(keys)
+    found = values.array.take(values.index.get_indexer(distinct), allow_fill=True)
+    return pd.Series(found.take(codes, allow_fill=True), index=keys.index)
 
 
 def _ok(frame) -> pd.Series:
@@ -91,12 +108,18 @@ def _status_on_event_day(ctx: Context):
             org = parent.get(org)
         return org if org in with_members else None
 
-    event_org = events.set_index("id")["organisation_id"].map(owner)
-    event_day = events.set_index("id")["start_date"]
+    owners = pd.Series(
+        [owner(org) for org in organisations["id"]], index=organisations["id"]
+    )
+    event_day = ctx.by_id("events")["start_date"]
+    # Indexed like event_day, so both lookups below share one hash table of event ids.
+    event_org = pd.Series(
+        _lookup(events["organisation_id"], owners).array, index=event_day.index
+    )
     rows = participants[claimed].copy()
     rows["line"] = rows.index
-    rows["organisation_id"] = rows["event_id"].map(event_org)
-    rows["day"] = rows["event_id"].map(event_day)
+    rows["organisation_id"] = _lookup(rows["event_id"], event_org)
+    rows["day"] = _lookup(rows["event_id"], event_day)
     rows["status"] = rows["capacity"].astype("string")
     candidates = rows.merge(
         memberships.astype({"status": "string"}),
@@ -117,18 +140,18 @@ def _status_on_event_day(ctx: Context):
 
 
 def _quote_within_event(ctx: Context):
-    quotes, events = ctx.frames["quotes"], ctx.frames["events"].set_index("id")
+    quotes, events = ctx.frames["quotes"], ctx.by_id("events")
     precision = events["date_precision"]
-    start = quotes["event_id"].map(events["start_date"])
-    end = quotes["event_id"].map(last_day(events["end_date"], precision))
+    start = _lookup(quotes["event_id"], events["start_date"])
+    end = _lookup(quotes["event_id"], last_day(events["end_date"], precision))
     before = definitely_before(quotes["date"], quotes["date_precision"], start)
     after = (quotes["date"] > end).fillna(False).astype(bool)
     return ~(before | after)
 
 
 def _stat_after_opening(ctx: Context):
-    stats, projects = ctx.frames["infrastructure_stats"], ctx.frames["infrastructure"]
-    opened = stats["project_id"].map(projects.set_index("id")["opened_date"])
+    stats = ctx.frames["infrastructure_stats"]
+    opened = _lookup(stats["project_id"], ctx.by_id("infrastructure")["opened_date"])
     return ~definitely_before(
         stats["period_start_date"], stats["period_start_precision"], opened
     )
@@ -138,10 +161,10 @@ def _source_not_before_fact(
     ctx: Context, table: str, fact_field: str, source_field: str
 ):
     """A source cannot report a fact it was published before."""
-    sources = ctx.frames["sources"].set_index("id")
+    sources = ctx.by_id("sources")
     frame = ctx.frames[table]
-    published = frame[source_field].map(sources["published_date"])
-    precision = frame[source_field].map(sources["published_precision"])
+    published = _lookup(frame[source_field], sources["published_date"])
+    precision = _lookup(frame[source_field], sources["published_precision"])
     return ~definitely_before(published, precision, frame[fact_field])
 
 
@@ -151,8 +174,8 @@ def _accessed_after_published(ctx: Context):
 
 
 def _person_matches_state(ctx: Context):
-    participants, people = ctx.frames["event_participants"], ctx.frames["people"]
-    state = participants["person_id"].map(people.set_index("id")["state_iso3"])
+    participants = ctx.frames["event_participants"]
+    state = _lookup(participants["person_id"], ctx.by_id("people")["state_iso3"])
     return (
         (state.isna() | (state == participants["state_iso3"])).fillna(True).astype(bool)
     )

@@ -9,13 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sco_data import arrow_text
+
 NOT_UTF8 = "[\udc80-\udcff]"  # how undecodable bytes survive reading (surrogateescape)
 CONTROL = r"[\x00-\x1f\x7f]"
-FORMULA_START = r"[=+\-@]"
-
-
-def _ok_where(pattern: str):
-    return lambda s: ~s.str.contains(pattern, regex=True)
+FORMULA_START = "=+-@"  # the characters a spreadsheet reads as the start of a formula
 
 
 def undecodable_cells(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
@@ -40,45 +38,60 @@ def undecodable_cells(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
 
 
 def _is_nfc(cells: pd.Series) -> pd.Series:
-    ascii_only = cells.str.isascii()  # ASCII is always NFC: skip the costly part
+    ascii_only = arrow_text.is_ascii(cells)  # ASCII is always NFC: skip the costly part
     ok = pd.Series(True, index=cells.index)
-    other = cells[~ascii_only]
-    if len(other):
+    if not ascii_only.all():
+        other = cells[~ascii_only]
         ok[~ascii_only] = other == other.str.normalize("NFC")
     return ok
 
 
-def checks(field: dict):
-    """(rule, vectorised test, message) for the field's cells."""
+def _series(test):
+    return lambda s: pd.Series(test(s), index=s.index)
+
+
+def checks(field: dict, may_hold_control: bool = True, ascii_only: bool = False):
+    """(rule, vectorised test, message) for the field's cells.
+
+    A file whose bytes hold no control character, or no byte outside ASCII, has no cell that
+    could break the control-character or the NFC rule: the CSV layer's scan of the bytes
+    tells, and the per-cell test is then left out."""
     name = field["name"]
-    rules = [
-        (
-            "control-character",
-            _ok_where(CONTROL),
-            lambda v: (
-                f"'{name}' holds a control character (tab, line break or "
-                "similar); remove it."
-            ),
-        ),
+    rules = []
+    if may_hold_control:
+        rules.append(
+            (
+                "control-character",
+                _series(lambda s: ~arrow_text.contains(s, CONTROL)),
+                lambda v: (
+                    f"'{name}' holds a control character (tab, line break or "
+                    "similar); remove it."
+                ),
+            )
+        )
+    rules.append(
         (
             "surrounding-space",
-            lambda s: s == s.str.strip(),
+            _series(lambda s: ~arrow_text.has_surrounding_space(s)),
             lambda v: f"'{name}' starts or ends with a space; remove it.",
-        ),
-        (
-            "not-nfc",
-            _is_nfc,
-            lambda v: (
-                f"'{name}' is not in Unicode NFC (composed) form; "
-                "normalise it, e.g. with unicodedata.normalize('NFC', text)."
-            ),
-        ),
-    ]
+        )
+    )
+    if not ascii_only:
+        rules.append(
+            (
+                "not-nfc",
+                _is_nfc,
+                lambda v: (
+                    f"'{name}' is not in Unicode NFC (composed) form; "
+                    "normalise it, e.g. with unicodedata.normalize('NFC', text)."
+                ),
+            )
+        )
     if field.get("type", "string") == "string":
         rules.append(
             (
                 "spreadsheet-formula",
-                lambda s: ~s.str.match(FORMULA_START),
+                _series(lambda s: ~arrow_text.starts_with_any(s, FORMULA_START)),
                 lambda v: (
                     f"'{name}' starts with '{v[:1]}', so a spreadsheet would run "
                     "it as a formula; reword it so it starts otherwise."

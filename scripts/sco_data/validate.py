@@ -1,0 +1,53 @@
+"""`make validate`: run every check on the package and print one report.
+
+Exit 0 when the package is valid, 1 when any check finds a problem, 2 on a usage error.
+This module stays light on purpose: it starts the Great Expectations worker before the
+other layers' libraries are even imported, so that GX's long import overlaps them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DATA_DOCS = "reports/data-docs"  # where the GX layer writes its HTML report
+
+
+def run_checks(*args, **kwargs):
+    """See `sco_data.checks.run_checks`."""
+    from sco_data.checks import run_checks as run
+
+    return run(*args, **kwargs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "root", nargs="?", default=".", help="folder holding datapackage.json"
+    )
+    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument(
+        "--no-data-docs",
+        action="store_true",
+        help=f"skip writing the HTML report to {DATA_DOCS}/",
+    )
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    descriptor = "datapackage.json"
+    if not (root / descriptor).is_file():
+        print(f"No {descriptor} in {root.resolve()}.", file=sys.stderr)
+        return 2
+    from sco_data import quality_worker
+
+    quality = quality_worker.Worker(root, data_docs=not args.no_data_docs)
+    from sco_data import report
+
+    findings, tables = run_checks(root, descriptor, quality=quality)
+    render = report.as_json if args.format == "json" else report.as_text
+    print(render(findings, tables))
+    return 1 if findings else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
