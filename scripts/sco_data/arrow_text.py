@@ -9,8 +9,6 @@ distinct values only.
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -23,25 +21,42 @@ def arrow(cells: pd.Series) -> pa.ChunkedArray:
 
 
 _factorized: dict[
-    int, tuple
-] = {}  # id of a column's array -> (weak ref, codes, distinct)
+    tuple, tuple
+] = {}  # a column's Arrow buffers -> (data, codes, distinct)
+
+
+def _identity(cells: pd.Series) -> tuple[tuple, pa.ChunkedArray]:
+    """Where a column's text lives: pandas hands the same Arrow buffers over in new
+    wrappers (pandera, column selection), so the buffers, not the objects, identify it."""
+    data = arrow(cells)
+    key = tuple(
+        (chunk.offset, len(chunk), *(b.address if b else 0 for b in chunk.buffers()))
+        for chunk in data.chunks
+    )
+    return key, data
 
 
 def factorized(cells: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """(codes, distinct values) of a column, so that `distinct.iloc[codes]` is the column.
 
     Worked out once per column and shared: the contract tests each distinct value once, the
-    typed loader parses each distinct date once, and GX gets categoricals built from it. A
-    million rows of a real table name a few thousand events, sources or dates."""
-    array = cells.array
-    hit = _factorized.get(id(array))
-    if hit is not None and hit[0]() is array:
-        return hit[1], hit[2]
-    codes, distinct = pd.factorize(cells)
-    key = id(array)
-    forget = weakref.ref(array, lambda _: _factorized.pop(key, None))
-    _factorized[key] = (forget, codes, pd.Series(distinct))
-    return codes, _factorized[key][2]
+    typed loader parses each distinct date once, key checks find repeats from the codes, and
+    GX gets categoricals built from it. A million rows of a real table name a few thousand
+    events, sources or dates. The cache holds the column's data, so that its buffers cannot
+    be reused for other text while cached; `forget` and `clear` let it go."""
+    key, data = _identity(cells)
+    if key not in _factorized:
+        codes, distinct = pd.factorize(cells)
+        _factorized[key] = (data, codes.astype(np.int32), pd.Series(distinct))
+    return _factorized[key][1], _factorized[key][2]
+
+
+def forget(cells: pd.Series) -> None:
+    _factorized.pop(_identity(cells)[0], None)
+
+
+def clear() -> None:
+    _factorized.clear()
 
 
 def per_distinct(test):

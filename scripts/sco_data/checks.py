@@ -13,6 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from sco_data import (
+    arrow_text,
     contract,
     csv_files,
     descriptor_keys,
@@ -121,6 +122,7 @@ def run_checks(
         data_findings, tables = _data_layers(root, descriptor, today, quality)
         findings += data_findings
     findings += quality.findings()
+    arrow_text.clear()
     summary = {
         name: {
             "file": path,

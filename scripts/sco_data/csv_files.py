@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pa_csv
 
-from sco_data import table_schema
+from sco_data import arrow_text, table_schema
 from sco_data.findings import Finding
 from sco_data.text_rules import NOT_UTF8
 
@@ -56,6 +56,9 @@ class RawTable:
         """Let the other columns' text go once every rule that reads it has run: prose
         (summaries, notes) is most of a large table's memory."""
         if self.frame is not None:
+            for column in self.frame.columns:
+                if column not in columns:
+                    arrow_text.forget(self.frame[column])
             self.frame = self.frame[[c for c in self.frame.columns if c in columns]]
 
 

@@ -87,8 +87,10 @@ def read_tables(root: Path, descriptor: Descriptor) -> dict[str, RawTable]:
 def load_package(root: str | Path = ".") -> dict[str, pd.DataFrame]:
     root = Path(root)
     tables = read_tables(root, read_descriptor(root))
-    return {
+    typed = {
         name: typed_frame(table)
         for name, table in tables.items()
         if table.frame is not None
     }
+    arrow_text.clear()
+    return typed
