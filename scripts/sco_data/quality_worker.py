@@ -43,7 +43,9 @@ def _write_arrow(frame, path: Path) -> None:
 def _read_arrow(path: str):
     import pyarrow as pa
 
-    return pa.ipc.open_file(pa.memory_map(path)).read_all().to_pandas()
+    frame = pa.ipc.open_file(pa.memory_map(path)).read_all().to_pandas()
+    Path(path).unlink()  # the frame holds its own copy: give the shared memory back now
+    return frame
 
 
 class InProcess:
