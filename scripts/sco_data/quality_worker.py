@@ -97,6 +97,13 @@ class Worker:
         except BrokenPipeError:
             pass  # the worker has stopped; `findings` says why
 
+    def stop(self) -> None:
+        """On an interrupted run: end the worker and remove its scratch files."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        shutil.rmtree(self.scratch, ignore_errors=True)
+
     def findings(self) -> list:
         from sco_data.findings import Finding, check_failed
 

@@ -43,7 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     quality = quality_worker.Worker(root, data_docs=not args.no_data_docs)
     from sco_data import report
 
-    findings, tables = run_checks(root, descriptor, quality=quality)
+    try:
+        findings, tables = run_checks(root, descriptor, quality=quality)
+    finally:
+        quality.stop()  # a no-op once the worker has answered
     render = report.as_json if args.format == "json" else report.as_text
     print(render(findings, tables))
     return 1 if findings else 0
