@@ -143,7 +143,7 @@ def _in_process_stages(root: Path) -> list[Stage]:
     findings = descriptor_keys.check_package(descriptor)
     findings += frictionless_check.check_metadata(root, descriptor)
     watch.lap("descriptor, strict keys, frictionless metadata")
-    compared = checks._compared_columns(descriptor)
+    compared = checks.compared_columns(descriptor)
     tables, typed, feeds = {}, {}, {}
     reading = iter_tables(root, descriptor)
     while True:

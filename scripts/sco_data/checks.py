@@ -50,7 +50,7 @@ def _send_to_quality(root: Path, table, typed, quality) -> None:
         quality.send(table.name, table.file, feed)
 
 
-def _compared_columns(descriptor) -> dict[str, set[str]]:
+def compared_columns(descriptor) -> dict[str, set[str]]:
     """Per table, the columns rules compare across rows or tables: all but prose, and
     any column a key names."""
     kept: dict[str, set[str]] = {}
@@ -71,7 +71,7 @@ def _data_layers(root: Path, descriptor, today: dt.date, quality):
     """Each table is checked cell by cell and handed to GX as soon as it is read, then
     keeps only the columns later rules compare; rows are compared once all are read."""
     findings, tables, typed = [], {}, {}
-    compared = _compared_columns(descriptor)
+    compared = compared_columns(descriptor)
     for table in iter_tables(root, descriptor):
         tables[table.name] = table
         findings += table.findings

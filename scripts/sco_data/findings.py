@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, replace
 
+import pandas as pd
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -65,8 +67,6 @@ def merge_duplicates(findings: list[Finding]) -> list[Finding]:
 
 def cell_text(value) -> str:
     """A typed cell as a finding shows it: empty for missing, dates as YYYY-MM-DD."""
-    import pandas as pd  # here, so that importing this module stays cheap
-
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, pd.Timestamp):
