@@ -88,6 +88,8 @@ def _data_layers(root: Path, descriptor, today: dt.date, quality):
     findings += _guarded("pandera", contract.check_keys, readable)
     schemas = {name: t.schema for name, t in readable.items()}
     files = {name: t.file for name, t in readable.items()}
+    for table in readable.values():
+        table.keep_only(set())  # the semantic rules read the typed tables only
     findings += _guarded("pandera", semantic_rules.check, typed, schemas, files, today)
     findings += expectation_suites.drift(root, descriptor)
     return findings, tables
