@@ -16,7 +16,7 @@ DESCRIPTOR = read_descriptor(ROOT)
 def test_the_fast_reader_reads_what_the_exact_reader_reads(resource):
     path = ROOT / resource["path"]
     header = csv_files._header(path)
-    scan = csv_files._scan(path, "sha256")
+    scan = csv_files.scan_bytes(path, "sha256")
     fast = csv_files._read_fast(path, header, scan)
     assert fast is not None, "a clean file should take the fast path"
     table = csv_files.RawTable(resource["name"], resource["path"], {})
@@ -28,5 +28,5 @@ def test_the_fast_reader_reads_what_the_exact_reader_reads(resource):
 def test_a_cell_spanning_two_lines_sends_the_file_to_the_exact_reader(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text('id,text\na,"two\nlines"\nb,one\n', "utf-8")
-    scan = csv_files._scan(path, None)
+    scan = csv_files.scan_bytes(path, None)
     assert csv_files._read_fast(path, ["id", "text"], scan) is None

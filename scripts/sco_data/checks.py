@@ -67,31 +67,37 @@ def compared_columns(descriptor) -> dict[str, set[str]]:
     return kept
 
 
-def _data_layers(root: Path, descriptor, today: dt.date, quality):
+def _data_layers(root: Path, descriptor, today: dt.date, quality, lap):
     """Each table is checked cell by cell and handed to GX as soon as it is read, then
     keeps only the columns later rules compare; rows are compared once all are read."""
     findings, tables, typed = [], {}, {}
     compared = compared_columns(descriptor)
     for table in iter_tables(root, descriptor):
+        lap("CSV files: scan, hash, parse")
         tables[table.name] = table
         findings += table.findings
         if table.frame is None:
             continue
         findings += _guarded("pandera", contract.undecodable, {table.name: table})
         typed[table.name] = typed_frame(table, free_text=False)
+        lap("pandera: typed loading")
         # GX gets the table first, and works on it while the checks below run here.
         _send_to_quality(root, table, typed[table.name], quality)
+        lap("GX: building its input")
         findings += _guarded("iso-codes", iso_codes.check_states, {table.name: table})
         findings += _guarded("pandera", contract.check_cells, table)
         table.keep_only(compared.get(table.name, set()))
+        lap("pandera: contract, cell by cell")
     readable = {name: t for name, t in tables.items() if t.frame is not None}
     findings += _guarded("pandera", contract.check_keys, readable)
+    lap("pandera: contract, keys across rows and tables")
     schemas = {name: t.schema for name, t in readable.items()}
     files = {name: t.file for name, t in readable.items()}
     for table in readable.values():
         table.keep_only(set())  # the semantic rules read the typed tables only
     findings += _guarded("pandera", semantic_rules.check, typed, schemas, files, today)
     findings += expectation_suites.drift(root, descriptor)
+    lap("pandera: semantic rules")
     return findings, tables
 
 
@@ -101,17 +107,21 @@ def run_checks(
     today: dt.date | None = None,
     data_docs: bool = False,
     quality=None,
+    lap=None,
 ) -> tuple[list[Finding], dict]:
     """All findings, and per table {"file": its CSV, "rows": rows read (None when unread)}.
 
     `quality` runs the GX layer: by default in this process; `make validate` passes a
-    worker process started before anything else was imported."""
+    worker process started before anything else was imported. `lap(stage)` is called as
+    each stage ends, for `make bench` to time them."""
+    lap = lap or (lambda stage: None)
     root = Path(root)
     today = today or dt.date.today()
     quality = quality or quality_worker.start(root, data_docs, separate_process=False)
     descriptor = read_descriptor(root, file)
     findings = descriptor.problems + descriptor_keys.check_package(descriptor)
     findings += frictionless_check.check_metadata(root, descriptor)
+    lap("descriptor, strict keys, frictionless metadata")
     # Data cannot be checked against a descriptor or schema that is itself broken.
     contract_files = {descriptor.file, *descriptor.schemas}
     metadata_broken = any(
@@ -121,7 +131,7 @@ def run_checks(
     findings += csv_files.unlisted_files(root, listed)
     tables = {}
     if not metadata_broken:
-        data_findings, tables = _data_layers(root, descriptor, today, quality)
+        data_findings, tables = _data_layers(root, descriptor, today, quality, lap)
         findings += data_findings
     findings += quality.findings()
     arrow_text.clear()

@@ -246,7 +246,7 @@ def _hash_algorithm(recorded) -> tuple[str, str] | None:
     return (algorithm, digest) if algorithm in hashlib.algorithms_available else None
 
 
-def _scan(path: Path, algorithm: str | None) -> _Scan:
+def scan_bytes(path: Path, algorithm: str | None) -> _Scan:
     scan = _Scan()
     hasher = hashlib.new(algorithm) if algorithm else None
     with path.open("rb") as handle:
@@ -365,7 +365,7 @@ def read_table(root: Path, resource: dict, schema: dict) -> RawTable:
         )
         return table
     recorded_hash = _hash_algorithm(resource.get("hash"))
-    scan = _scan(path, recorded_hash[0] if recorded_hash else None)
+    scan = scan_bytes(path, recorded_hash[0] if recorded_hash else None)
     table.findings += _integrity_findings(file, resource, scan)
     table.may_hold_control, table.ascii_only = scan.control, scan.ascii
     header = _header(path)

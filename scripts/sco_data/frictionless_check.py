@@ -14,6 +14,7 @@ from pathlib import Path
 
 import frictionless
 
+from sco_data.csv_files import STALE
 from sco_data.descriptor import Descriptor
 from sco_data.findings import Finding
 
@@ -46,15 +47,9 @@ def _value(error) -> str | None:
     return None
 
 
-STALE_INTEGRITY = {"hash-count", "byte-count"}
-
-
 def _with_hint(error) -> str:
-    if error.type in STALE_INTEGRITY:
-        return (
-            f"{error.message} The file changed after `bytes` and `hash` were recorded "
-            "in datapackage.json: run `make build`."
-        )
+    if error.type in ("hash-count", "byte-count"):
+        return f"{error.message} {STALE}"
     return error.message
 
 

@@ -6,13 +6,15 @@ user who downloads the files can tell they arrived whole.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
+
+from sco_data.csv_files import scan_bytes
 
 
 def measure(path: Path) -> tuple[int, str]:
-    data = path.read_bytes()
-    return len(data), "sha256:" + hashlib.sha256(data).hexdigest()
+    # The same block-by-block scan that validation checks these values with.
+    scan = scan_bytes(path, "sha256")
+    return scan.size, "sha256:" + scan.digest
 
 
 def recorded(package: dict, root: Path) -> dict:
