@@ -42,25 +42,25 @@ bench: $(INSTALLED)
 	$(BIN)/python -m sco_data.bench --rows $(ROWS) \
 		$(if $(filter no,$(REFERENCE)),--no-reference) $(if $(filter no,$(STAGES)),--no-stages) .
 
-## build: record each file's bytes and sha256 in datapackage.json, regenerate the README data dictionary
+## build: record each file's bytes and sha256 in datapackage.json, regenerate docs/data-dictionary.md
 build: $(INSTALLED)
-	$(BIN)/python -m sco_data.build .
+	$(BIN)/python -m sco_data.publish.build .
 
 ## check-version BASE=<git ref>: fail unless version and CHANGELOG.md match the changes since BASE
 check-version: $(INSTALLED)
 	@test -n "$(BASE)" || { echo "usage: make check-version BASE=<git ref>"; exit 2; }
-	$(BIN)/python -m sco_data.version_check --base "$(BASE)" .
+	$(BIN)/python -m sco_data.versions.version_check --base "$(BASE)" .
 
 ## diff BASE=<git ref>: rows added, removed and changed per table since BASE, as text and Markdown
 diff: $(INSTALLED)
 	@test -n "$(BASE)" || { echo "usage: make diff BASE=<git ref>"; exit 2; }
-	$(BIN)/python -m sco_data.diff --base "$(BASE)" .
+	$(BIN)/python -m sco_data.versions.diff --base "$(BASE)" .
 
 ## release: build dist/ (package zip, SQLite, Parquet, SHA256SUMS), byte for byte reproducible
 release: $(INSTALLED)
-	$(BIN)/python -m sco_data.build --check .
+	$(BIN)/python -m sco_data.publish.build --check .
 	$(BIN)/sco-validate . --no-data-docs > /dev/null
-	$(BIN)/python -m sco_data.release .
+	$(BIN)/python -m sco_data.publish.release .
 
 ## lint-workflows: actionlint and zizmor on .github/workflows (also run by the tests)
 lint-workflows: $(INSTALLED) $(ACTIONLINT)
@@ -69,7 +69,7 @@ lint-workflows: $(INSTALLED) $(ACTIONLINT)
 
 ## suites: rebuild the derived part of the Great Expectations suites from the Table Schemas
 suites: $(INSTALLED)
-	$(BIN)/python -m sco_data.expectation_suites .
+	$(BIN)/python -m sco_data.checks.expectations.suites .
 
 ## docs: rebuild docs/bad-inputs.md from the catalogue of bad-input fixtures
 docs: $(INSTALLED)

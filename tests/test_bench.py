@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from sco_data import bench
+from sco_data.bench import benchmark as bench
 
 
 def test_bench_times_every_stage_and_both_yardsticks(package):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 from bad_inputs import CATALOGUE
-from sco_data import contract, csv_files, frictionless_check
-from sco_data.descriptor import read as read_descriptor
-from sco_data.load import read_tables
+from sco_data.checks import contract, csv_file, frictionless_metadata
+from sco_data.package.descriptor import read as read_descriptor
+from sco_data.package.typed import read_tables
 
 # frictionless errors about a row's shape name no single field, or each missing one; the CSV
 # layer names the row once (ragged-row, blank-row), which is what a contributor needs.
@@ -19,21 +19,21 @@ HEADER = {"column-order", "missing-column", "extra-column"}
 
 
 def reference_findings(root):
-    findings, _ = frictionless_check.check_package(root, read_descriptor(root))
+    findings, _ = frictionless_metadata.check_package(root, read_descriptor(root))
     return findings
 
 
 def contract_findings(root):
     descriptor = read_descriptor(root)
-    findings = frictionless_check.check_metadata(root, descriptor)
+    findings = frictionless_metadata.check_metadata(root, descriptor)
     tables = read_tables(root, descriptor)
-    findings += [found for table in tables.values() for found in table.findings]
+    resources = {r["name"]: r for r in descriptor.resources()}
+    for table in tables.values():
+        findings += csv_file.check(root, resources[table.name], table)
     readable = {name: t for name, t in tables.items() if t.frame is not None}
     findings += contract.undecodable(readable)
     findings += contract.check(readable)
-    findings += csv_files.unlisted_files(
-        root, set(descriptor.resource_files().values())
-    )
+    findings += csv_file.unlisted_files(root, set(descriptor.resource_files().values()))
     return findings
 
 

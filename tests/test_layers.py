@@ -7,17 +7,17 @@ import json
 import pandas as pd
 from bad_inputs import set_cell
 from conftest import ROOT
-from sco_data import expectation_suites
-from sco_data.load import load_package
+from sco_data.checks.expectations import suites
+from sco_data.package.typed import load_package
 from sco_data.validate import main
 
 
 def test_stored_suites_match_the_schemas():
-    assert expectation_suites.drift(ROOT) == []
+    assert suites.drift(ROOT) == []
 
 
 def test_suite_enum_follows_the_schema_it_is_derived_from(package):
-    suite = expectation_suites.read_suite(package, "events")
+    suite = suites.read_suite(package, "events")
     value_sets = {
         e["kwargs"]["column"]: e["kwargs"]["value_set"]
         for e in suite["expectations"]
@@ -35,15 +35,11 @@ def test_make_suites_repairs_drift(package):
         "enum"
     ].append("reception")
     path.write_text(json.dumps(schema), "utf-8")
-    assert expectation_suites.drift(package)
-    assert expectation_suites.main([str(package)]) == 0
-    assert expectation_suites.drift(package) == []
-    authored = expectation_suites.authored(
-        expectation_suites.read_suite(package, "events")
-    )
-    assert authored == expectation_suites.authored(
-        expectation_suites.read_suite(ROOT, "events")
-    )
+    assert suites.drift(package)
+    assert suites.main([str(package)]) == 0
+    assert suites.drift(package) == []
+    authored = suites.authored(suites.read_suite(package, "events"))
+    assert authored == suites.authored(suites.read_suite(ROOT, "events"))
 
 
 def test_typed_tables_have_the_schema_types():

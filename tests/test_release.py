@@ -9,7 +9,7 @@ import pytest
 from bad_inputs import edit_bytes
 from conftest import ROOT
 from frictionless import Package
-from sco_data import build, release
+from sco_data.publish import build, release
 from sco_data.validate import run_checks
 
 

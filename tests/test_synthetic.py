@@ -12,8 +12,9 @@ import json
 
 import pytest
 from conftest import ROOT, read_rows
-from sco_data import integrity, synthetic
-from sco_data.build import _json
+from sco_data.bench import synthetic
+from sco_data.package.descriptor import as_json_text
+from sco_data.publish import integrity
 from sco_data.validate import run_checks
 
 ROWS = 1200  # more than every real table, and not a multiple of any of their counts
@@ -69,7 +70,7 @@ def test_files_are_exactly_what_csv_writer_writes(built):
 def test_descriptor_records_every_file_as_make_build_would(built):
     target, _ = built
     text = (target / "datapackage.json").read_text("utf-8")
-    assert text == _json(integrity.recorded(json.loads(text), target))
+    assert text == as_json_text(integrity.recorded(json.loads(text), target))
 
 
 def test_synthetic_package_passes_every_check(built):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bad_inputs import set_cell
 from conftest import ROOT, read_rows, write_rows
-from sco_data import diff, version_check
+from sco_data.versions import diff, version_check
 
 FILES = ("datapackage.json", "CHANGELOG.md", "schemas", "data")
 

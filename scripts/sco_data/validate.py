@@ -11,12 +11,12 @@ import argparse
 import sys
 from pathlib import Path
 
-DATA_DOCS = "reports/data-docs"  # where the GX layer writes its HTML report
+from sco_data.checks.expectations import DATA_DOCS
 
 
 def run_checks(*args, **kwargs):
-    """See `sco_data.checks.run_checks`."""
-    from sco_data.checks import run_checks as run
+    """See `sco_data.checks.pipeline.run_checks`."""
+    from sco_data.checks.pipeline import run_checks as run
 
     return run(*args, **kwargs)
 
@@ -38,10 +38,10 @@ def main(argv: list[str] | None = None) -> int:
     if not (root / descriptor).is_file():
         print(f"No {descriptor} in {root.resolve()}.", file=sys.stderr)
         return 2
-    from sco_data import quality_worker
+    from sco_data.checks.expectations import worker
 
-    quality = quality_worker.Worker(root, data_docs=not args.no_data_docs)
-    from sco_data import report
+    quality = worker.Worker(root, data_docs=not args.no_data_docs)
+    from sco_data.checks import report
 
     try:
         findings, tables = run_checks(root, descriptor, quality=quality)

@@ -1,0 +1,275 @@
+"""`make bench ROWS=N`: how long `make validate` takes, and how much memory, at N rows.
+
+It builds (or reuses) a synthetic copy of the package under bench/ whose large tables (events,
+event participants, infrastructure statistics) have N rows each, valid by construction. Then:
+- each stage of `make validate`, run one after the other in this process, with its seconds,
+  rows per second and the process's peak memory so far;
+- the whole `make validate` as users run it (its own process, GX worker beside it), with the
+  peak memory of the process and its worker together;
+- the two yardsticks on the same files: full `frictionless validate` (the reference the
+  package must also pass) and reading the files with pyarrow (the floor).
+The table goes to standard output and to bench/results-<N>.md (and .json).
+
+    python -m sco_data.bench --rows 1000000 [--no-reference] [--no-stages] [ROOT]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from sco_data.bench import synthetic
+
+BENCH_DIR = "bench"
+
+
+@dataclass
+class Stage:
+    name: str
+    seconds: float
+    peak_mb: float
+    note: str = ""
+
+
+def _own_peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class _TreeMemory:
+    """Peak resident memory of a process and all its descendants, sampled every 20 ms."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self.done = pid, 0, False
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _children(self) -> dict[int, list[int]]:
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1]
+                except OSError:
+                    continue
+                children.setdefault(int(fields.split()[1]), []).append(int(entry))
+        return children
+
+    def _rss_kb(self, pid: int) -> int:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+        except OSError:
+            pass
+        return 0
+
+    def _sample(self) -> None:
+        while not self.done:
+            children, total, todo = self._children(), 0, [self.pid]
+            while todo:
+                pid = todo.pop()
+                total += self._rss_kb(pid)
+                todo += children.get(pid, [])
+            self.peak = max(self.peak, total)
+            time.sleep(0.02)
+
+    def stop(self) -> float:
+        self.done = True
+        self.thread.join()
+        return self.peak / 1024
+
+
+def _timed_process(command: list[str], cwd: Path | None = None) -> Stage:
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    memory = _TreeMemory(process.pid)
+    _, errors = process.communicate()
+    seconds = time.perf_counter() - started
+    note = f"exit {process.returncode}"
+    if process.returncode not in (0,) and errors.strip():
+        note += ": " + errors.strip().splitlines()[-1][:80]
+    return Stage(Path(command[0]).name, seconds, memory.stop(), note)
+
+
+class _Stopwatch:
+    """Seconds per stage, added up over the tables, and the peak memory so far."""
+
+    def __init__(self):
+        self.seconds: dict[str, float] = {}
+        self.peak: dict[str, float] = {}
+        self.started = time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.started
+        self.peak[stage] = _own_peak_mb()
+        self.started = now
+
+    def stages(self) -> list[Stage]:
+        return [Stage(n, s, self.peak[n]) for n, s in self.seconds.items()]
+
+
+class _KeptForGX:
+    """Stands in for the GX worker while the main process's stages are timed: keeps each
+    table's input, so that GX's own stages can be timed after them."""
+
+    def __init__(self):
+        self.sent: list[tuple] = []
+
+    def send(self, table: str, file: str, frame) -> None:
+        self.sent.append((table, file, frame))
+
+    def findings(self) -> list:
+        return []
+
+
+def _in_process_stages(root: Path) -> list[Stage]:
+    """The stages of `make validate`, timed on the code it runs (`run_checks` calls `lap`
+    as each ends), then GX's stages, which `make validate` runs in its worker."""
+    watch = _Stopwatch()
+    from sco_data.checks import pipeline  # the imports are the first stage timed
+
+    watch.lap("imports of the main process")
+    gx_input = _KeptForGX()
+    findings, _ = pipeline.run_checks(root, quality=gx_input, lap=watch.lap)
+    from sco_data.checks.expectations.session import Session
+
+    session = Session(root, data_docs=True)
+    watch.lap("GX: import (worker process, beside the above)")
+    for name, file, frame in gx_input.sent:
+        findings += session.run(name, file, frame)
+    watch.lap("GX: suites (worker process)")
+    session.finish()
+    watch.lap("GX: Data Docs (worker process)")
+    stages = watch.stages()
+    if findings:
+        stages[
+            -1
+        ].note = f"{len(findings)} findings: the synthetic package should be valid"
+    return stages
+
+
+def _pyarrow_floor(root: Path, files: list[str]) -> Stage:
+    import pyarrow.csv as pa_csv
+
+    started = time.perf_counter()
+    for file in files:
+        pa_csv.read_csv(root / file)
+    return Stage(
+        "pyarrow read of the same files (floor)", time.perf_counter() - started, 0
+    )
+
+
+def _table(
+    stages: list[Stage], rows: int, reference: Stage | None, floor: Stage
+) -> str:
+    lines = [
+        "| stage | seconds | rows/s | peak MB | × frictionless | × pyarrow read |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for stage in stages:
+        versus = f"{stage.seconds / reference.seconds:.3f}" if reference else "n/a"
+        lines.append(
+            f"| {stage.name} | {stage.seconds:.2f} | {rows / stage.seconds:,.0f} | "
+            f"{stage.peak_mb:,.0f} | {versus} | {stage.seconds / floor.seconds:.1f} |"
+            + (f" {stage.note}" if stage.note else "")
+        )
+    return "\n".join(lines)
+
+
+def run(root: Path, rows: int, reference: bool, stages: bool = True) -> str:
+    target = root / BENCH_DIR / f"rows-{rows}"
+    print(f"Synthetic package with {rows:,} rows per large table: {target}", flush=True)
+    counts = synthetic.build(root, target, rows)
+    total = sum(counts.values())
+    from sco_data.package.descriptor import read as read_descriptor
+
+    files = list(read_descriptor(target).resource_files().values())
+    whole = _timed_process([sys.executable, "-m", "sco_data.validate", str(target)])
+    whole.name = "whole `make validate` (one process + GX worker)"
+    frictionless = None
+    if reference:
+        frictionless = _timed_process(
+            [
+                str(Path(sys.executable).parent / "frictionless"),
+                "validate",
+                "datapackage.json",
+            ],
+            cwd=target,
+        )
+        frictionless.name = "`frictionless validate` alone (reference)"
+    # In one process every stage's data stay loaded: at ten million rows that alone can
+    # exceed the memory the whole run needs, so the stages can be left out.
+    stages = _in_process_stages(target) if stages else []
+    floor = _pyarrow_floor(
+        target, files
+    )  # last: its tables would inflate the stages' peak
+    rows_note = f"{total:,} rows in all tables ({rows:,} in each large table)"
+    measured = stages + [whole] + ([frictionless] if frictionless else []) + [floor]
+    text = "\n".join(
+        [
+            f"# make bench ROWS={rows}",
+            "",
+            (
+                f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores, "
+                f"Python {sys.version.split()[0]}; {rows_note}."
+            ),
+            (
+                "Stages run one after the other in one process; their peak MB is that "
+                "process's peak so far. The whole run, and frictionless, are separate "
+                "processes: their peak MB counts all their processes together."
+            ),
+            "",
+            _table(measured, total, frictionless, floor),
+            "",
+        ]
+    )
+    results = root / BENCH_DIR / f"results-{rows}"
+    results.with_suffix(".md").write_text(text, "utf-8")
+    results.with_suffix(".json").write_text(
+        json.dumps(
+            {
+                "rows": rows,
+                "total_rows": total,
+                "stages": [asdict(s) for s in measured],
+            },
+            indent=2,
+        )
+        + "\n",
+        "utf-8",
+    )
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", nargs="?", default=".")
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument(
+        "--no-reference",
+        action="store_true",
+        help="skip `frictionless validate` (minutes at 10 million rows)",
+    )
+    parser.add_argument(
+        "--no-stages",
+        action="store_true",
+        help="time only the whole run (the stages hold every table in one process)",
+    )
+    args = parser.parse_args(argv)
+    print(run(Path(args.root), args.rows, not args.no_reference, not args.no_stages))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

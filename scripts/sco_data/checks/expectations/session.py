@@ -1,0 +1,173 @@
+"""Run the Great Expectations suites and write Data Docs for reviewers.
+
+This module imports GX (seconds of import time), so `make validate` runs it in a worker
+process of its own (`quality_worker`), beside the other layers; tests run it in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from sco_data.checks.expectations import DATA_DOCS, LAYER
+from sco_data.checks.expectations.suites import read_suite
+from sco_data.findings import Finding, cell_text
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# GX warns that a regex with groups is not used for extraction; ours only match.
+warnings.filterwarnings("ignore", "This pattern is interpreted", UserWarning)
+
+
+def _columns(kwargs: dict) -> str | None:
+    """The column(s) an expectation is about, joined by commas as in other findings."""
+    if kwargs.get("column"):
+        return kwargs["column"]
+    names = kwargs.get("column_list") or [
+        kwargs[key] for key in ("column_A", "column_B") if kwargs.get(key)
+    ]
+    return ",".join(names) or None
+
+
+def _message(expectation: dict, value) -> str:
+    meta, kwargs = expectation.get("meta", {}), expectation["kwargs"]
+    if "message" in meta:
+        return meta["message"]
+    column = _columns(kwargs)
+    kind = expectation["type"]
+    if kind == "expect_column_values_to_be_in_set":
+        return f"'{value}' is not one of the values allowed in '{column}'."
+    if kind == "expect_column_values_to_match_regex":
+        return f"'{value}' does not have the shape '{column}' requires ({kwargs['regex']})."
+    return f"{meta.get('why', kind)} (found: {value})."
+
+
+def _context(root: Path, data_docs: bool):
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    if not data_docs:
+        return gx, context
+    docs = root / DATA_DOCS
+    shutil.rmtree(docs, ignore_errors=True)  # one run, one report
+    context.add_data_docs_site(
+        site_name="validation",
+        site_config={
+            "class_name": "SiteBuilder",
+            "store_backend": {
+                "class_name": "TupleFilesystemStoreBackend",
+                "base_directory": str(docs.resolve()),
+            },
+            "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
+            # The validation pages list every expectation with its result; separate
+            # suite pages would repeat them at twice the rendering time.
+            "site_section_builders": {"expectations": "0", "profiling": "0"},
+        },
+    )
+    return gx, context
+
+
+def _result_findings(result, file) -> list[Finding]:
+    findings = []
+    for outcome in result.results:
+        if outcome.success:
+            continue
+        config = outcome.expectation_config
+        expectation = {
+            "type": config.type,
+            "kwargs": config.kwargs,
+            "meta": config.meta or {},
+        }
+        rule = expectation.get("meta", {}).get("rule", config.type)
+        kwargs = expectation["kwargs"]
+        column = _columns(kwargs)
+        if outcome.exception_info and outcome.exception_info.get("raised_exception"):
+            message = outcome.exception_info.get("exception_message")
+            findings.append(
+                Finding(
+                    LAYER, file, None, column, rule, None, f"Could not check: {message}"
+                )
+            )
+            continue
+        rows = outcome.result.get("unexpected_index_list")
+        if not rows:
+            observed = outcome.result.get("observed_value")
+            findings.append(
+                Finding(
+                    LAYER,
+                    file,
+                    None,
+                    column,
+                    rule,
+                    str(observed),
+                    _message(expectation, observed),
+                )
+            )
+            continue
+        for row in rows:
+            line = int(row.pop("line"))
+            value = ",".join(cell_text(v) for v in row.values())
+            findings.append(
+                Finding(
+                    LAYER, file, line, column, rule, value, _message(expectation, value)
+                )
+            )
+    return findings
+
+
+class Session:
+    """One GX context for a whole validation: the tables' suites run in it one by one, as
+    their data arrive, and the Data Docs are built from all of them at the end."""
+
+    def __init__(self, root: Path, data_docs: bool = True):
+        self.root, self.data_docs = root, data_docs
+        self.gx, self.context = _context(root, data_docs)
+        self.source = self.context.data_sources.add_pandas("package")
+
+    def _validate(self, name: str, expectations: list, frame, result_format: str):
+        from great_expectations.core.expectation_suite import ExpectationSuite
+
+        suite = self.context.suites.add(
+            ExpectationSuite(name=name, expectations=expectations)
+        )
+        asset = self.source.add_dataframe_asset(name)
+        batch = asset.add_batch_definition_whole_dataframe("all rows")
+        definition = self.context.validation_definitions.add(
+            self.gx.ValidationDefinition(name=name, data=batch, suite=suite)
+        )
+        return definition.run(
+            batch_parameters={"dataframe": frame},
+            result_format={"result_format": result_format},
+        )
+
+    def run(self, table: str, file: str, frame: pd.DataFrame) -> list[Finding]:
+        """Pass or fail for every expectation first; then, only for those that failed,
+        a second run that lists every failing row. Listing rows costs about half as much
+        again on every expectation, and a valid package has none to list."""
+        stored = read_suite(self.root, table)["expectations"]
+        if not stored:
+            return []
+        # Numbered, because GX may report results in another order than the suite's.
+        stored = [
+            {**e, "meta": {**e.get("meta", {}), "number": n}}
+            for n, e in enumerate(stored)
+        ]
+        verdicts = self._validate(table, stored, frame, "BOOLEAN_ONLY")
+        failed = [
+            stored[outcome.expectation_config.meta["number"]]
+            for outcome in verdicts.results
+            if not outcome.success
+        ]
+        if not failed:
+            return []
+        located = self._validate(f"{table}: failures", failed, frame, "COMPLETE")
+        return _result_findings(located, file)
+
+    def finish(self) -> None:
+        if self.data_docs:
+            self.context.build_data_docs(site_names=["validation"])

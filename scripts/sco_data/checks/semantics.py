@@ -1,0 +1,373 @@
+"""Rules Table Schema cannot express: temporal order, date precision, and agreement between
+tables. Each rule is a vectorised pandera check on the typed tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pandera.pandas as pa
+
+from sco_data.checks.pandera_run import Rule, run
+from sco_data.findings import Finding
+from sco_data.package import table_schema
+from sco_data.package.dates import definitely_before, last_day
+
+MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner", "partner"}
+
+
+class Context:
+    """The typed tables, their schemas, and the day that counts as today."""
+
+    def __init__(self, frames: dict, schemas: dict, today: dt.date):
+        self.frames, self.schemas = frames, schemas
+        self.today = pd.Timestamp(today)
+        self._by_id: dict[str, pd.DataFrame] = {}
+
+    def precision(self, table: str, date_field: str) -> pd.Series | None:
+        field = table_schema.precision_field(self.schemas[table], date_field)
+        return self.frames[table][field] if field else None
+
+    def by_id(self, table: str) -> pd.DataFrame:
+        """The table indexed by its id, built once: its index's hash table is reused."""
+        if table not in self._by_id:
+            self._by_id[table] = self.frames[table].set_index("id")
+        return self._by_id[table]
+
+    def has(self, *tables: str) -> bool:
+        return all(t in self.frames for t in tables)
+
+
+def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
+    """`keys.map(values)`, looked up once per distinct key: a million rows usually name a
+    few thousand events or sources, and pandas would look each row up on its own."""
+    if not values.index.is_unique:  # duplicate ids are the contract's to report
+        values = values[~values.index.duplicated()]
+    codes, distinct = pd.factorize(keys)
+    found = values.array.take(values.index.get_indexer(distinct), allow_fill=True)
+    return pd.Series(found.take(codes, allow_fill=True), index=keys.index)
+
+
+def _ok(frame) -> pd.Series:
+    return pd.Series(True, index=frame.index)
+
+
+# Each rule: (table, column the finding names, rule name, message, test(context) -> ok Series)
+
+
+def _precision_first_day(ctx: Context, table: str, field: str):
+    precision = ctx.precision(table, field)
+    dates = ctx.frames[table][field]
+    if precision is None:
+        return _ok(dates)
+    month_off = (precision == "month") & (dates.dt.day != 1)
+    year_off = (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1))
+    return ~(month_off | year_off).fillna(False).astype(bool)
+
+
+def _not_in_future(ctx: Context, table: str, field: str):
+    return ~(ctx.frames[table][field] > ctx.today).fillna(False).astype(bool)
+
+
+def _end_not_before_start(ctx: Context, table: str, start: str, end: str):
+    frame = ctx.frames[table]
+    return ~definitely_before(frame[end], ctx.precision(table, end), frame[start])
+
+
+def _memberships_do_not_overlap(ctx: Context):
+    frame = ctx.frames["memberships"].copy()
+    frame["latest_start"] = last_day(frame["start_date"], frame["start_precision"])
+    frame = frame.sort_values(["organisation_id", "state_iso3", "start_date"])
+    same = (frame["organisation_id"] == frame["organisation_id"].shift()) & (
+        frame["state_iso3"] == frame["state_iso3"].shift()
+    )
+    previous_end = frame["end_date"].shift()
+    # The earlier status is open, or surely still running on the day this one starts.
+    overlap = same & (previous_end.isna() | (frame["latest_start"] <= previous_end))
+    return ~overlap.reindex(ctx.frames["memberships"].index).fillna(False).astype(bool)
+
+
+def _status_on_event_day(ctx: Context):
+    """A state that took part in an organisation's event as member/observer/partner held
+    that status on the event's first day."""
+    participants = ctx.frames["event_participants"]
+    events = ctx.frames["events"]
+    organisations = ctx.frames["organisations"]
+    memberships = ctx.frames["memberships"]
+    ok = _ok(participants)
+    claimed = participants["capacity"].astype("string").isin(MEMBERSHIP_STATUSES)
+    if not claimed.any():
+        return ok
+    parent = dict(zip(organisations["id"], organisations["parent_id"], strict=True))
+    with_members = set(memberships["organisation_id"].dropna())
+
+    def owner(org):  # the organisation whose memberships govern an event of `org`
+        seen = set()
+        while isinstance(org, str) and org not in with_members and org not in seen:
+            seen.add(org)
+            org = parent.get(org)
+        return org if org in with_members else None
+
+    owners = pd.Series(
+        [owner(org) for org in organisations["id"]], index=organisations["id"]
+    )
+    event_day = ctx.by_id("events")["start_date"]
+    # Indexed like event_day, so both lookups below share one hash table of event ids.
+    event_org = pd.Series(
+        _lookup(events["organisation_id"], owners).array, index=event_day.index
+    )
+    rows = participants[claimed].copy()
+    rows["line"] = rows.index
+    rows["organisation_id"] = _lookup(rows["event_id"], event_org)
+    rows["day"] = _lookup(rows["event_id"], event_day)
+    rows["status"] = rows["capacity"].astype("string")
+    candidates = rows.merge(
+        memberships.astype({"status": "string"}),
+        on=["organisation_id", "state_iso3", "status"],
+        how="left",
+        suffixes=("", "_membership"),
+    )
+    holds = (candidates["start_date"] <= candidates["day"]) & (
+        candidates["end_date"].isna()
+        | (
+            last_day(candidates["end_date"], candidates["end_precision"])
+            >= candidates["day"]
+        )
+    )
+    held_lines = set(candidates.loc[holds.fillna(False).astype(bool), "line"])
+    ok[rows.index] = rows["line"].isin(held_lines) | rows["organisation_id"].isna()
+    return ok
+
+
+def _quote_within_event(ctx: Context):
+    quotes, events = ctx.frames["quotes"], ctx.by_id("events")
+    precision = events["date_precision"]
+    start = _lookup(quotes["event_id"], events["start_date"])
+    end = _lookup(quotes["event_id"], last_day(events["end_date"], precision))
+    before = definitely_before(quotes["date"], quotes["date_precision"], start)
+    after = (quotes["date"] > end).fillna(False).astype(bool)
+    return ~(before | after)
+
+
+def _stat_after_opening(ctx: Context):
+    stats = ctx.frames["infrastructure_stats"]
+    opened = _lookup(stats["project_id"], ctx.by_id("infrastructure")["opened_date"])
+    return ~definitely_before(
+        stats["period_start_date"], stats["period_start_precision"], opened
+    )
+
+
+def _source_not_before_fact(
+    ctx: Context, table: str, fact_field: str, source_field: str
+):
+    """A source cannot report a fact it was published before."""
+    sources = ctx.by_id("sources")
+    frame = ctx.frames[table]
+    published = _lookup(frame[source_field], sources["published_date"])
+    precision = _lookup(frame[source_field], sources["published_precision"])
+    return ~definitely_before(published, precision, frame[fact_field])
+
+
+def _accessed_after_published(ctx: Context):
+    sources = ctx.frames["sources"]
+    return ~definitely_before(sources["accessed_date"], None, sources["published_date"])
+
+
+def _person_matches_state(ctx: Context):
+    participants = ctx.frames["event_participants"]
+    state = _lookup(participants["person_id"], ctx.by_id("people")["state_iso3"])
+    return (
+        (state.isna() | (state == participants["state_iso3"])).fillna(True).astype(bool)
+    )
+
+
+def _participant_id_follows_rule(ctx: Context):
+    p = ctx.frames["event_participants"]
+    who = p["person_id"].fillna(p["state_iso3"].str.lower())
+    return (p["id"] == p["event_id"] + "--" + who).fillna(False).astype(bool)
+
+
+FACT_DATES = {  # table -> the date a row's source must not precede
+    "events": "start_date",
+    "memberships": "start_date",
+    "quotes": "date",
+    "infrastructure": "opened_date",
+    "infrastructure_stats": "as_of_date",
+    "organisation_stats": "as_of_date",
+}
+
+
+def rules(ctx: Context):
+    """Every semantic rule that applies to the tables present."""
+    found = []
+    for table, schema in ctx.schemas.items():
+        if table not in ctx.frames:
+            continue
+        for field in table_schema.date_fields(schema):
+            found.append(
+                (
+                    table,
+                    field,
+                    "precision-first-day",
+                    lambda v, f=field: (
+                        f"'{f}' is {v} but its precision is month or "
+                        "year: write the first day of that month or year."
+                    ),
+                    lambda c, t=table, f=field: _precision_first_day(c, t, f),
+                )
+            )
+            found.append(
+                (
+                    table,
+                    field,
+                    "future-date",
+                    lambda v, f=field: (
+                        f"'{f}' is {v}, after today; the package records "
+                        "what has happened."
+                    ),
+                    lambda c, t=table, f=field: _not_in_future(c, t, f),
+                )
+            )
+    for table, start, end in (
+        ("events", "start_date", "end_date"),
+        ("memberships", "start_date", "end_date"),
+    ):
+        if ctx.has(table):
+            found.append(
+                (
+                    table,
+                    end,
+                    "end-before-start",
+                    lambda v, s=start: f"The end date {v} is before the row's {s}.",
+                    lambda c, t=table, s=start, e=end: _end_not_before_start(
+                        c, t, s, e
+                    ),
+                )
+            )
+    if ctx.has("memberships"):
+        found.append(
+            (
+                "memberships",
+                "start_date",
+                "membership-overlap",
+                lambda v: (
+                    f"This status starts on {v} while the state's previous status "
+                    "in the organisation has no end date or ends later; end the earlier "
+                    "row the day before."
+                ),
+                _memberships_do_not_overlap,
+            )
+        )
+    if ctx.has("event_participants", "events", "organisations", "memberships"):
+        found.append(
+            (
+                "event_participants",
+                "capacity",
+                "status-on-event-day",
+                lambda v: (
+                    f"The state takes part as '{v}', but memberships gives it no "
+                    "such status on the event's first day."
+                ),
+                _status_on_event_day,
+            )
+        )
+    if ctx.has("quotes", "events"):
+        found.append(
+            (
+                "quotes",
+                "date",
+                "quote-outside-event",
+                lambda v: f"The quote is dated {v}, outside the dates of its event.",
+                _quote_within_event,
+            )
+        )
+    if ctx.has("infrastructure_stats", "infrastructure"):
+        found.append(
+            (
+                "infrastructure_stats",
+                "period_start_date",
+                "stat-before-opening",
+                lambda v: f"The period starts on {v}, before the project opened.",
+                _stat_after_opening,
+            )
+        )
+    if ctx.has("sources"):
+        for table, fact in FACT_DATES.items():
+            for source_field in ("source_id", "date_source_id"):
+                if ctx.has(table) and source_field in ctx.frames[table]:
+                    found.append(
+                        (
+                            table,
+                            source_field,
+                            "source-before-fact",
+                            lambda v, f=fact: (
+                                f"Source '{v}' was published before the "
+                                f"row's {f}, so it cannot report it."
+                            ),
+                            lambda c, t=table, f=fact, s=source_field: (
+                                _source_not_before_fact(c, t, f, s)
+                            ),
+                        )
+                    )
+        found.append(
+            (
+                "sources",
+                "accessed_date",
+                "accessed-before-published",
+                lambda v: f"The page was accessed on {v}, before it was published.",
+                _accessed_after_published,
+            )
+        )
+    if ctx.has("event_participants", "people"):
+        found.append(
+            (
+                "event_participants",
+                "state_iso3",
+                "person-state-mismatch",
+                lambda v: (
+                    f"State {v} is not the state of the row's person in 'people'."
+                ),
+                _person_matches_state,
+            )
+        )
+        found.append(
+            (
+                "event_participants",
+                "id",
+                "participant-id",
+                lambda v: (
+                    f"Id '{v}' must be '<event_id>--<person_id>', or "
+                    "'<event_id>--<iso3 in lower case>' when no person is named."
+                ),
+                _participant_id_follows_rule,
+            )
+        )
+    return found
+
+
+def _guarded(test, ctx):
+    def check(frame):
+        try:
+            return test(ctx)
+        except (KeyError, TypeError, ValueError):
+            # A table too broken to compare (its columns missing or mistyped) is reported by
+            # the contract; this rule has nothing sound to say about it.
+            return _ok(frame)
+
+    return check
+
+
+def check(frames: dict, schemas: dict, files: dict, today: dt.date) -> list[Finding]:
+    ctx = Context(frames, schemas, today)
+    by_table: dict[str, list] = {}
+    for table, column, rule, message, test in rules(ctx):
+        by_table.setdefault(table, []).append((column, rule, message, test))
+    findings = []
+    for table, table_rules in by_table.items():
+        checks, meanings = [], {}
+        for number, (column, rule, message, test) in enumerate(table_rules):
+            checks.append(pa.Check(_guarded(test, ctx), name=rule))
+            meanings[number] = Rule(rule, message, column)
+        schema = pa.DataFrameSchema(checks=checks, name=table)
+        findings += run(schema, frames[table], files[table], {}, meanings)
+    return findings

@@ -1,0 +1,208 @@
+"""`make release`: build the release artefacts into dist/, byte for byte reproducible.
+
+- sco-central-asia-relations-<version>.zip: descriptor, data, schemas, README, CHANGELOG,
+  citation and licences, laid out so that `frictionless` opens the zip as a package;
+- sco-central-asia-relations-<version>.sqlite: one table per resource, with primary keys,
+  foreign keys, NOT NULL and category CHECKs as real constraints;
+- parquet/<table>.parquet: the typed tables (dates as date32, categories as strings);
+- SHA256SUMS: the checksum of every artefact.
+
+Entries are written in a fixed order with fixed timestamps, so the same commit gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import shutil
+import sqlite3
+import sys
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sco_data.package import table_schema
+from sco_data.package.descriptor import read as read_descriptor
+from sco_data.package.typed import read_tables, typed_frame
+
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip can hold
+EXTRA_FILES = (
+    "README.md",
+    "docs/data-dictionary.md",
+    "CHANGELOG.md",
+    "CITATION.cff",
+    "LICENSE",
+    "LICENSE-DATA.md",
+)
+SQL_TYPES = {"integer": "INTEGER", "number": "REAL", "boolean": "INTEGER"}
+ARROW_TYPES = {
+    "integer": pa.int64(),
+    "number": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+}
+
+
+def _package_files(root: Path, descriptor) -> list[str]:
+    files = ["datapackage.json"]
+    files += sorted(
+        p.relative_to(root).as_posix() for p in (root / "schemas").rglob("*.json")
+    )
+    files += sorted(descriptor.resource_files().values())
+    files += [f for f in EXTRA_FILES if (root / f).is_file()]
+    return files
+
+
+def write_zip(root: Path, descriptor, target: Path) -> None:
+    with zipfile.ZipFile(target, "w") as archive:
+        for file in _package_files(root, descriptor):
+            info = zipfile.ZipInfo(file, date_time=ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3  # Unix, whatever machine builds it
+            archive.writestr(info, (root / file).read_bytes())
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(value) -> str:
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def create_table_sql(name: str, schema: dict) -> str:
+    key = table_schema.primary_key(schema)
+    lines = []
+    for field in table_schema.fields(schema):
+        column = _quote(field["name"])
+        kind = field.get("type", "string")
+        parts = [column, SQL_TYPES.get(kind, "TEXT")]
+        found = table_schema.constraints(field)
+        if found.get("required") or field["name"] in key:
+            parts.append("NOT NULL")
+        checks = []
+        if "enum" in found:
+            checks.append(
+                f"{column} IN ({', '.join(_literal(v) for v in found['enum'])})"
+            )
+        if kind == "boolean":
+            checks.append(f"{column} IN (0, 1)")
+        if kind == "date":
+            checks.append(f"{column} = date({column})")
+        if "minimum" in found and kind in ("integer", "number"):
+            checks.append(f"{column} >= {found['minimum']}")
+        if checks:
+            parts.append(f"CHECK ({column} IS NULL OR ({' AND '.join(checks)}))")
+        lines.append(" ".join(parts))
+    if key:
+        lines.append(f"PRIMARY KEY ({', '.join(map(_quote, key))})")
+    for own, resource, other in table_schema.foreign_keys(schema):
+        target = _quote(resource or name)
+        lines.append(
+            f"FOREIGN KEY ({', '.join(map(_quote, own))}) "
+            f"REFERENCES {target} ({', '.join(map(_quote, other))})"
+        )
+    return f"CREATE TABLE {_quote(name)} (\n  " + ",\n  ".join(lines) + "\n)"
+
+
+def _plain(value):
+    """A cell as a plain Python value: None, str, int, float, bool or datetime.date."""
+    if pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value
+
+
+def _sql_value(value):
+    value = _plain(value)
+    if isinstance(value, bool):
+        return int(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def write_sqlite(tables: dict, target: Path) -> None:
+    connection = sqlite3.connect(target)
+    try:
+        connection.execute("PRAGMA foreign_keys = OFF")  # tables refer to each other
+        for name, (schema, frame) in tables.items():
+            connection.execute(create_table_sql(name, schema))
+            columns = table_schema.field_names(schema)
+            placeholders = ", ".join("?" for _ in columns)
+            rows = [
+                tuple(_sql_value(v) for v in row)
+                for row in frame[columns].itertuples(index=False, name=None)
+            ]
+            connection.executemany(
+                f"INSERT INTO {_quote(name)} VALUES ({placeholders})", rows
+            )
+        connection.commit()
+        problems = connection.execute("PRAGMA foreign_key_check").fetchall()
+        if problems:
+            raise ValueError(
+                f"foreign keys do not resolve in the SQLite copy: {problems[:5]}"
+            )
+        connection.execute("VACUUM")
+    finally:
+        connection.close()
+
+
+def write_parquet(schema: dict, frame, target: Path) -> None:
+    fields, arrays = [], []
+    for field in table_schema.fields(schema):
+        kind = ARROW_TYPES.get(field.get("type", "string"), pa.string())
+        values = [_plain(v) for v in frame[field["name"]].astype(object)]
+        if kind == pa.string():
+            values = [None if v is None else str(v) for v in values]
+        arrays.append(pa.array(values, type=kind))
+        metadata = {"description": field.get("description", "")}
+        fields.append(pa.field(field["name"], kind, metadata=metadata))
+    table = pa.Table.from_arrays(arrays, schema=pa.schema(fields))
+    pq.write_table(table, target, compression="zstd", store_schema=False)
+
+
+def build(root: Path, dist: Path) -> list[Path]:
+    descriptor = read_descriptor(root)
+    version = descriptor.package["version"]
+    stem = f"{descriptor.package['name']}-{version}"
+    shutil.rmtree(dist, ignore_errors=True)
+    (dist / "parquet").mkdir(parents=True)
+    raw = read_tables(root, descriptor)
+    typed = {name: (table.schema, typed_frame(table)) for name, table in raw.items()}
+    artefacts = [dist / f"{stem}.zip", dist / f"{stem}.sqlite"]
+    write_zip(root, descriptor, artefacts[0])
+    write_sqlite(typed, artefacts[1])
+    for name, (schema, frame) in typed.items():
+        path = dist / "parquet" / f"{name}.parquet"
+        write_parquet(schema, frame, path)
+        artefacts.append(path)
+    sums = "".join(
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(dist).as_posix()}\n"
+        for p in artefacts
+    )
+    (dist / "SHA256SUMS").write_text(sums, "utf-8")
+    return artefacts + [dist / "SHA256SUMS"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("root", nargs="?", default=".")
+    parser.add_argument("--dist", default="dist")
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    for path in build(root, root / args.dist):
+        print(f"wrote {path.relative_to(root).as_posix()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
