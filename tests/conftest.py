@@ -46,3 +46,8 @@ def edit_json(path: Path, change) -> None:
     data = json.loads(path.read_text("utf-8"))
     change(data)
     path.write_text(json.dumps(data, indent=2), "utf-8")
+
+
+def expanded(groups) -> list:
+    """Grouped findings, one Finding per cell or row again: what a test locates."""
+    return [finding for group in groups for finding in group.findings()]

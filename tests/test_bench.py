@@ -24,10 +24,27 @@ def test_bench_times_every_stage_and_both_yardsticks(package):
     whole = next(s for s in results["stages"] if s["name"].startswith("whole"))
     reference = next(s for s in results["stages"] if "reference" in s["name"])
     # The synthetic package is valid by construction: both validators must say so.
-    assert whole["note"] == "exit 0" and reference["note"] == "exit 0"
+    assert whole["note"].startswith("exit 0,") and reference["note"].startswith(
+        "exit 0,"
+    )
     assert all(s["seconds"] > 0 for s in results["stages"])
     assert (
         (package / "bench" / "results-600.md")
         .read_text("utf-8")
         .startswith("# make bench ROWS=600")
+    )
+
+
+def test_bench_times_a_broken_copy_beside_the_valid_one(package):
+    table = bench.run(
+        package, rows=600, reference=False, stages=False, prose=True, broken=("date",)
+    )
+    assert "every grown event broken (date)" in table
+    results = json.loads(
+        (package / "bench" / "results-600-prose-date.json").read_text("utf-8")
+    )
+    broken = next(s for s in results["stages"] if "broken" in s["name"])
+    assert (
+        broken["note"].startswith("exit 1,")
+        and "× the valid run's time" in broken["note"]
     )

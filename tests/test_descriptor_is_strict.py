@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from conftest import edit_json
+from conftest import edit_json, expanded
 from sco_data.validate import run_checks
 
 
 def _findings(root):
-    findings, _ = run_checks(root)
-    return findings
+    return expanded(run_checks(root)[0])
 
 
 def _assert_found(findings, *, layer, file, line, column, rule):

@@ -82,5 +82,10 @@ def test_pull_requests_run_validate_test_and_check_version():
         "make test",
         "make check-version",
         "upload-artifact",
+        # findings as annotations, and the grouped report, row diff and version verdict
+        # in the job summary
+        "--format github",
+        "--markdown-summary $GITHUB_STEP_SUMMARY",
+        "sco_data.versions.diff",
     ):
         assert command in ci

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
+import numpy as np
 import pandas as pd
 
 
@@ -46,25 +48,6 @@ def check_failed(layer: str, detail: str) -> Finding:
     )
 
 
-def merge_duplicates(findings: list[Finding]) -> list[Finding]:
-    """One entry per problem: when several layers enforce the same Table Schema rule on the
-    same cell, keep the first finding and name the other layers on it."""
-    merged: dict[tuple, Finding] = {}
-    for finding in findings:
-        key = (finding.file, finding.line, finding.column, finding.rule)
-        if finding.line is None or key not in merged:
-            merged.setdefault(
-                key if finding.line is not None else (id(finding),), finding
-            )
-            continue
-        first = merged[key]
-        if finding.layer != first.layer and finding.layer not in first.also_found_by:
-            merged[key] = replace(
-                first, also_found_by=first.also_found_by + (finding.layer,)
-            )
-    return list(merged.values())
-
-
 def cell_text(value) -> str:
     """A typed cell as a finding shows it: empty for missing, dates as YYYY-MM-DD."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
@@ -72,3 +55,218 @@ def cell_text(value) -> str:
     if isinstance(value, pd.Timestamp):
         return value.date().isoformat()
     return str(value)
+
+
+@dataclass(frozen=True, eq=False)
+class Group:
+    """Every finding of one rule in one column of one file, by one layer: the message once,
+    how many cells or rows, and where. A whole column written wrong is one group, however
+    long the table, so the report stays short and building it stays cheap."""
+
+    layer: str
+    file: str
+    column: str | None
+    rule: str
+    message: str  # said once, for the first example
+    count: int  # cells or rows found; 1 for a finding about a whole file
+    lines: (
+        np.ndarray
+    )  # CSV lines, ascending: all of them, or the first ones (see `partial`)
+    values: Sequence | None = None  # the offending value on each of `lines`, when any
+    also_found_by: tuple[str, ...] = ()
+
+    @property
+    def partial(self) -> bool:
+        """True when only the first lines are known (GX lists only its examples)."""
+        return len(self.lines) < self.count and len(self.lines) > 0
+
+    def value_at(self, position: int) -> str | None:
+        if self.values is None:
+            return None
+        value = self.values[position]
+        return None if value is None else str(value)
+
+    def examples(self, limit: int | None = 5) -> list[tuple[int | None, str | None]]:
+        shown = len(self.lines) if limit is None else min(limit, len(self.lines))
+        if not len(self.lines):
+            return [(None, self.value_at(0) if self.values is not None else None)]
+        return [(int(self.lines[i]), self.value_at(i)) for i in range(shown)]
+
+    def findings(self) -> Iterator[Finding]:
+        """One Finding per known line, made only when asked for."""
+        if not len(self.lines):
+            value = self.value_at(0) if self.values is not None else None
+            yield Finding(
+                self.layer,
+                self.file,
+                None,
+                self.column,
+                self.rule,
+                value,
+                self.message,
+                self.also_found_by,
+            )
+            return
+        for position, line in enumerate(self.lines):
+            yield Finding(
+                self.layer,
+                self.file,
+                int(line),
+                self.column,
+                self.rule,
+                self.value_at(position),
+                self.message,
+                self.also_found_by,
+            )
+
+    def as_dict(self, examples: int | None = 5) -> dict:
+        return {
+            "layer": self.layer,
+            "file": self.file,
+            "column": self.column,
+            "rule": self.rule,
+            "message": self.message,
+            "count": self.count,
+            "lines": line_ranges(self.lines),
+            "lines_complete": not self.partial,
+            "examples": [
+                {"line": line, "value": value}
+                for line, value in self.examples(examples)
+            ],
+            "also_found_by": list(self.also_found_by),
+        }
+
+
+def line_ranges(lines: np.ndarray) -> list[list[int]]:
+    """Ascending lines as [first, last] runs of consecutive lines, found vectorised."""
+    if not len(lines):
+        return []
+    lines = np.asarray(lines, dtype=np.int64)
+    breaks = np.flatnonzero(np.diff(lines) != 1)
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.concatenate((breaks, [len(lines) - 1]))
+    return np.column_stack((lines[starts], lines[ends])).tolist()
+
+
+def group_of(
+    layer: str,
+    file: str,
+    column,
+    rule: str,
+    message: str,
+    lines,
+    values=None,
+    count=None,
+) -> Group:
+    lines = np.asarray(lines, dtype=np.int64)
+    return Group(
+        layer,
+        file,
+        column,
+        rule,
+        message,
+        max(len(lines), 1) if count is None else count,
+        lines,
+        values,
+    )
+
+
+def grouped(findings: list[Finding]) -> list[Group]:
+    """Findings made one by one (the few of the descriptor, file and ISO layers, and the
+    reader's ragged rows) as groups: one per (layer, file, column, rule); a finding that
+    names no line stays a group of its own."""
+    groups: dict[tuple, list[Finding]] = {}
+    for finding in findings:
+        key = (finding.layer, finding.file, finding.column, finding.rule)
+        if finding.line is None:
+            key += (id(finding),)
+        groups.setdefault(key, []).append(finding)
+    result = []
+    for members in groups.values():
+        first = members[0]
+        if first.line is None:
+            result.append(
+                Group(
+                    first.layer,
+                    first.file,
+                    first.column,
+                    first.rule,
+                    first.message,
+                    1,
+                    np.empty(0, dtype=np.int64),
+                    [first.value],
+                    first.also_found_by,
+                )
+            )
+            continue
+        members.sort(key=lambda f: f.line)
+        result.append(
+            Group(
+                first.layer,
+                first.file,
+                first.column,
+                first.rule,
+                first.message,
+                len(members),
+                np.array([f.line for f in members], dtype=np.int64),
+                [f.value for f in members],
+                first.also_found_by,
+            )
+        )
+    return result
+
+
+def merge_groups(groups: list[Group]) -> list[Group]:
+    """One entry per problem: when another layer reports the same rule on the same column of
+    the same file, on lines all already reported, it is named on the first group
+    (`also_found_by`) instead of being listed again."""
+    kept: list[Group] = []
+    by_key: dict[tuple, list[int]] = {}
+    for group in groups:
+        key = (group.file, group.column, group.rule)
+        for index in by_key.get(key, []) if len(group.lines) else []:
+            first = kept[index]
+            if first.layer != group.layer and _covers(first, group):
+                if group.layer not in first.also_found_by:
+                    kept[index] = replace(
+                        first, also_found_by=first.also_found_by + (group.layer,)
+                    )
+                break
+        else:
+            by_key.setdefault(key, []).append(len(kept))
+            kept.append(group)
+    return kept
+
+
+def _covers(first: Group, other: Group) -> bool:
+    if other.count > first.count:
+        return False
+    return bool(np.isin(other.lines, first.lines, assume_unique=True).all())
+
+
+def as_record(group: Group) -> dict:
+    """A group as plain JSON data, every line and value kept (the GX worker's answer)."""
+    values = group.values
+    return {
+        "layer": group.layer,
+        "file": group.file,
+        "column": group.column,
+        "rule": group.rule,
+        "message": group.message,
+        "count": group.count,
+        "lines": group.lines.tolist(),
+        "values": None
+        if values is None
+        else [group.value_at(i) for i in range(len(values))],
+        "also_found_by": list(group.also_found_by),
+    }
+
+
+def group_from_record(record: dict) -> Group:
+    return Group(
+        **{
+            **record,
+            "lines": np.asarray(record["lines"], dtype=np.int64),
+            "also_found_by": tuple(record["also_found_by"]),
+        }
+    )

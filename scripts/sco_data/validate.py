@@ -21,35 +21,79 @@ def run_checks(*args, **kwargs):
     return run(*args, **kwargs)
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "root", nargs="?", default=".", help="folder holding datapackage.json"
     )
-    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json", "github", "markdown"],
+        default="text",
+        help="github: one ::error annotation per group of findings",
+    )
+    parser.add_argument(
+        "--examples",
+        type=int,
+        default=5,
+        metavar="N",
+        help="examples shown per group of findings (default 5)",
+    )
+    parser.add_argument(
+        "--all", action="store_true", help="list every finding; no size bound"
+    )
+    parser.add_argument(
+        "--findings-file",
+        metavar="PATH",
+        help="also write every single finding to PATH, one JSON object per line",
+    )
+    parser.add_argument(
+        "--markdown-summary",
+        metavar="PATH",
+        help="also append the Markdown report to PATH (a CI job summary)",
+    )
     parser.add_argument(
         "--no-data-docs",
         action="store_true",
         help=f"skip writing the HTML report to {DATA_DOCS}/",
     )
-    args = parser.parse_args(argv)
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
     root = Path(args.root)
     descriptor = "datapackage.json"
     if not (root / descriptor).is_file():
         print(f"No {descriptor} in {root.resolve()}.", file=sys.stderr)
         return 2
+    examples = None if args.all else max(args.examples, 0)
     from sco_data.checks.expectations import worker
 
-    quality = worker.Worker(root, data_docs=not args.no_data_docs)
+    # GX lists only each failed expectation's first rows, unless every row is wanted.
+    listing = None if args.all or args.findings_file else examples
+    quality = worker.Worker(root, data_docs=not args.no_data_docs, examples=listing)
     from sco_data.checks import report
 
     try:
-        findings, tables = run_checks(root, descriptor, quality=quality)
+        groups, tables = run_checks(root, descriptor, quality=quality)
     finally:
         quality.stop()  # a no-op once the worker has answered
-    render = report.as_json if args.format == "json" else report.as_text
-    print(render(findings, tables))
-    return 1 if findings else 0
+    if args.findings_file:
+        with open(args.findings_file, "w", encoding="utf-8") as out:
+            report.write_findings(groups, out)
+    if args.markdown_summary:
+        with open(args.markdown_summary, "a", encoding="utf-8") as out:
+            out.write(report.as_markdown(groups, tables, examples))
+    if args.format == "json":
+        print(report.as_json(groups, tables, examples))
+    elif args.format == "github":
+        print(report.as_github(groups, tables))
+    elif args.format == "markdown":
+        print(report.as_markdown(groups, tables, examples))
+    else:
+        print(report.as_text(groups, tables, examples))
+    return 1 if groups else 0
 
 
 if __name__ == "__main__":

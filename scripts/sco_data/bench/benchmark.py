@@ -91,14 +91,15 @@ class _TreeMemory:
 def _timed_process(command: list[str], cwd: Path | None = None) -> Stage:
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     memory = _TreeMemory(process.pid)
-    _, errors = process.communicate()
+    report, errors = process.communicate()
     seconds = time.perf_counter() - started
-    note = f"exit {process.returncode}"
-    if process.returncode not in (0,) and errors.strip():
-        note += ": " + errors.strip().splitlines()[-1][:80]
+    note = f"exit {process.returncode}, report {len(report) / 1000:,.1f} kB"
+    errors = errors.decode("utf-8", "replace").strip()
+    if process.returncode not in (0, 1) and errors:
+        note += ": " + errors.splitlines()[-1][:80]
     return Stage(Path(command[0]).name, seconds, memory.stop(), note)
 
 
@@ -188,10 +189,34 @@ def _table(
     return "\n".join(lines)
 
 
-def run(root: Path, rows: int, reference: bool, stages: bool = True) -> str:
-    target = root / BENCH_DIR / f"rows-{rows}"
+def _broken_run(root: Path, rows: int, shape: synthetic.Shape, valid: Stage) -> Stage:
+    """The whole run on a copy whose grown events rows carry the shape's mistakes."""
+    target = root / BENCH_DIR / f"rows-{rows}{shape.suffix()}"
+    print(f"Broken copy ({', '.join(shape.broken)}): {target}", flush=True)
+    synthetic.build(root, target, rows, shape)
+    broken = _timed_process([sys.executable, "-m", "sco_data.validate", str(target)])
+    broken.name = (
+        f"whole `make validate`, every grown event broken ({'+'.join(shape.broken)})"
+    )
+    broken.note += (
+        f"; {broken.seconds / valid.seconds:.2f}× the valid run's time, "
+        f"{broken.peak_mb / valid.peak_mb:.2f}× its peak memory"
+    )
+    return broken
+
+
+def run(
+    root: Path,
+    rows: int,
+    reference: bool,
+    stages: bool = True,
+    prose: bool = False,
+    broken: tuple[str, ...] = (),
+) -> str:
+    shape = synthetic.Shape(prose=prose)
+    target = root / BENCH_DIR / f"rows-{rows}{shape.suffix()}"
     print(f"Synthetic package with {rows:,} rows per large table: {target}", flush=True)
-    counts = synthetic.build(root, target, rows)
+    counts = synthetic.build(root, target, rows, shape)
     total = sum(counts.values())
     from sco_data.package.descriptor import read as read_descriptor
 
@@ -212,11 +237,19 @@ def run(root: Path, rows: int, reference: bool, stages: bool = True) -> str:
     # In one process every stage's data stay loaded: at ten million rows that alone can
     # exceed the memory the whole run needs, so the stages can be left out.
     stages = _in_process_stages(target) if stages else []
+    failing = (
+        [_broken_run(root, rows, synthetic.Shape(prose, broken), whole)]
+        if broken
+        else []
+    )
     floor = _pyarrow_floor(
         target, files
     )  # last: its tables would inflate the stages' peak
     rows_note = f"{total:,} rows in all tables ({rows:,} in each large table)"
-    measured = stages + [whole] + ([frictionless] if frictionless else []) + [floor]
+    rows_note += ", distinct prose in every grown row" if prose else ""
+    measured = (
+        stages + [whole] + failing + ([frictionless] if frictionless else []) + [floor]
+    )
     text = "\n".join(
         [
             f"# make bench ROWS={rows}",
@@ -235,7 +268,9 @@ def run(root: Path, rows: int, reference: bool, stages: bool = True) -> str:
             "",
         ]
     )
-    results = root / BENCH_DIR / f"results-{rows}"
+    results = (
+        root / BENCH_DIR / f"results-{rows}{synthetic.Shape(prose, broken).suffix()}"
+    )
     results.with_suffix(".md").write_text(text, "utf-8")
     results.with_suffix(".json").write_text(
         json.dumps(
@@ -266,8 +301,30 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="time only the whole run (the stages hold every table in one process)",
     )
+    parser.add_argument(
+        "--prose",
+        action="store_true",
+        help="make every grown row's summary and notes distinct, as real rows are",
+    )
+    parser.add_argument(
+        "--broken",
+        default="",
+        help="also time a copy whose grown events rows all carry these mistakes "
+        f"(comma-separated: {', '.join(synthetic.BROKEN)})",
+    )
     args = parser.parse_args(argv)
-    print(run(Path(args.root), args.rows, not args.no_reference, not args.no_stages))
+    broken = tuple(kind for kind in args.broken.split(",") if kind)
+    if unknown := set(broken) - synthetic.BROKEN.keys():
+        parser.error(f"unknown --broken kinds {sorted(unknown)}")
+    text = run(
+        Path(args.root),
+        args.rows,
+        not args.no_reference,
+        not args.no_stages,
+        args.prose,
+        broken,
+    )
+    print(text)
     return 0
 
 

@@ -35,6 +35,7 @@ import shutil
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sco_data.package.descriptor import as_json_text
@@ -74,6 +75,53 @@ SCALED: dict[str, CopyRow] = {
     "event_participants": _participant_copy,
     "infrastructure_stats": _stat_copy,
 }
+# The columns a contributor writes in their own words, made distinct per copy.
+PROSE = {
+    "events": ("summary", "notes"),
+    "event_participants": ("notes",),
+    "infrastructure_stats": ("notes",),
+}
+
+
+def _day_month_year(iso: str) -> str:
+    year, month, day = iso.split("-")
+    return f"{day}/{month}/{year}"
+
+
+# A systematic mistake a contributor could make in every grown row of events: the kind's
+# name, and what it does to a copy.
+BROKEN: dict[str, CopyRow] = {
+    "date": lambda row: {**row, "start_date": _day_month_year(row["start_date"])},
+    "foreign-key": lambda row: {**row, "source_id": "src-nowhere"},
+    "required": lambda row: {**row, "title": ""},
+}
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What the grown rows look like: distinct prose (as real contributions have), and
+    which systematic mistakes they carry. The real rows (copy 0) stay as they are."""
+
+    prose: bool = False
+    broken: tuple[str, ...] = ()
+
+    def suffix(self) -> str:
+        return ("-prose" if self.prose else "") + "".join(f"-{b}" for b in self.broken)
+
+    def copy_row(self, table: str) -> CopyRow:
+        base = SCALED[table]
+
+        def make_copy(row: dict[str, str]) -> dict[str, str]:
+            copy = base(row)
+            if self.prose:
+                for column in PROSE[table]:
+                    copy[column] = f"{copy[column]} Copy {COPY}.".lstrip()
+            if table == "events":
+                for kind in self.broken:
+                    copy = BROKEN[kind](copy)
+            return copy
+
+        return make_copy
 
 
 class RealTable:
@@ -127,9 +175,18 @@ def _cached_rows(target: Path, stamp: dict) -> dict[str, int] | None:
     return stored["tables"]
 
 
-def is_cached(source: Path, target: Path, rows: int) -> bool:
-    """Whether build(source, target, rows) would find its work already done."""
-    stamp = {"rows": rows, "source": source_digest(source)}
+def _stamp(source: Path, rows: int, shape: Shape) -> dict:
+    return {
+        "rows": rows,
+        "prose": shape.prose,
+        "broken": list(shape.broken),
+        "source": source_digest(source),
+    }
+
+
+def is_cached(source: Path, target: Path, rows: int, shape: Shape = Shape()) -> bool:
+    """Whether build(source, target, rows, shape) would find its work already done."""
+    stamp = _stamp(source, rows, shape)
     return _cached_rows(target, stamp) is not None
 
 
@@ -245,12 +302,18 @@ def _count_rows(path: Path) -> int:
         return sum(1 for _ in csv.reader(handle)) - 1
 
 
-def build(source: Path, target: Path, rows: int) -> dict[str, int]:
+def build(
+    source: Path, target: Path, rows: int, shape: Shape = Shape()
+) -> dict[str, int]:
     """Write the synthetic package to `target`; return {table: rows written}."""
     source, target = Path(source), Path(target)
     if target.resolve() == source.resolve():
         raise ValueError("The synthetic package cannot be written over its source.")
-    stamp = {"rows": rows, "source": source_digest(source)}
+    if unknown := set(shape.broken) - BROKEN.keys():
+        raise ValueError(
+            f"Unknown kinds of mistake {sorted(unknown)}; known: {sorted(BROKEN)}."
+        )
+    stamp = _stamp(source, rows, shape)
     cached = _cached_rows(target, stamp)
     if cached is not None:
         return cached
@@ -280,9 +343,9 @@ def build(source: Path, target: Path, rows: int) -> dict[str, int]:
             counts[table] = _count_rows(target / path)
     package = integrity.recorded(package, target)
     measures = {}
-    for table, make_copy in SCALED.items():
+    for table in SCALED:
         measures[table] = _write_scaled(
-            real[table], make_copy, target / paths[table], rows
+            real[table], shape.copy_row(table), target / paths[table], rows
         )
     package["resources"] = [
         _with_measure(r, *measures[r["name"]]) if r["name"] in measures else r

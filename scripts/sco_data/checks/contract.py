@@ -14,7 +14,7 @@ import pandera.pandas as pa
 
 from sco_data.checks import text_rules
 from sco_data.checks.pandera_run import LAYER, Rule, run
-from sco_data.findings import Finding
+from sco_data.findings import Group, group_of
 from sco_data.package import arrow_text, table_schema
 from sco_data.package.csv_reader import NOT_UTF8, RawTable
 
@@ -264,44 +264,42 @@ def compile_table(table: RawTable, tables: dict[str, RawTable], part: str = "cel
     return compiled, column_rules, table_rules
 
 
-def undecodable(tables: dict[str, RawTable]) -> list[Finding]:
+def undecodable(tables: dict[str, RawTable]) -> list[Group]:
     """Locate cells holding bytes that are not UTF-8, then show them as U+FFFD, so that the
     other layers can compare and hash the text."""
-    findings = []
+    groups = []
     for table in tables.values():
         if table.frame is not None and table.undecodable:
-            findings += [
-                Finding(LAYER, table.file, line, column, "not-utf8", None, message)
-                for line, column, message in text_rules.undecodable_cells(table.frame)
+            groups += [
+                group_of(LAYER, table.file, column, "not-utf8", message, lines)
+                for column, lines, message in text_rules.undecodable_lines(table.frame)
             ]
             # Shown as U+FFFD from here on: later layers hash and compare the text, which
             # surrogates would break.
             shown = table.frame.replace(NOT_UTF8, "\ufffd", regex=True).astype("str")
             table.replace_frame(shown)
             table.undecodable = False
-    return findings
+    return groups
 
 
-def check_cells(table: RawTable) -> list[Finding]:
+def check_cells(table: RawTable) -> list[Group]:
     compiled, column_rules, _ = compile_table(table, {}, "cells")
     return run(compiled, table.frame, table.file, column_rules, {})
 
 
-def check_keys(tables: dict[str, RawTable]) -> list[Finding]:
-    findings = []
+def check_keys(tables: dict[str, RawTable]) -> list[Group]:
+    groups = []
     for table in tables.values():
         if table.frame is not None:
             compiled, column_rules, table_rules = compile_table(table, tables, "keys")
-            findings += run(
-                compiled, table.frame, table.file, column_rules, table_rules
-            )
-    return findings
+            groups += run(compiled, table.frame, table.file, column_rules, table_rules)
+    return groups
 
 
-def check(tables: dict[str, RawTable]) -> list[Finding]:
+def check(tables: dict[str, RawTable]) -> list[Group]:
     """The whole contract on tables already read."""
-    findings = []
+    groups = []
     for table in tables.values():
         if table.frame is not None:
-            findings += check_cells(table)
-    return findings + check_keys(tables)
+            groups += check_cells(table)
+    return groups + check_keys(tables)

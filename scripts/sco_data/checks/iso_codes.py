@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pycountry
 
-from sco_data.findings import Finding
+from sco_data.findings import Finding, Group, grouped
 from sco_data.package.csv_reader import RawTable
 
 LAYER = "iso-codes"
@@ -35,7 +35,7 @@ def _problems(row: dict) -> list[tuple[str, str, str]]:
     return problems
 
 
-def check_states(tables: dict[str, RawTable]) -> list[Finding]:
+def check_states(tables: dict[str, RawTable]) -> list[Group]:
     states = tables.get(STATES_TABLE)
     if states is None or states.frame is None:
         return []  # a missing table is reported on its own
@@ -49,4 +49,4 @@ def check_states(tables: dict[str, RawTable]) -> list[Finding]:
                     LAYER, states.file, int(line), column, "iso-3166-1", value, message
                 )
             )
-    return findings
+    return grouped(findings)

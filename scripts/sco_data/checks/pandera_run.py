@@ -1,14 +1,22 @@
-"""Run a pandera schema and turn its failure cases into findings, one per failing cell or row."""
+"""Run the checks of a pandera schema and turn each failing check into one group of findings.
+
+pandera evaluates every check (its backend applies `ignore_na` and the rest as `validate`
+would), and each check's answer is a boolean mask. A failing check becomes one group: its
+count and lines come from the mask, vectorised, and only the failing cells' values are kept.
+`schema.validate(lazy=True)` would instead build one failure case per bad cell, which costs
+seconds and a Python object per cell when a contributor gets a whole column wrong.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from sco_data.findings import Finding, cell_text
+from sco_data.findings import Group, cell_text, group_of
 
 LAYER = "pandera"
 
@@ -22,50 +30,57 @@ class Rule:
     columns: str | None = None  # for table-wide checks: the columns the finding names
 
 
+class CellValues:
+    """The offending cells of one group, as a finding shows them, kept as the failing rows
+    of the column(s) the finding names rather than as one string per cell."""
+
+    def __init__(self, rows: pd.DataFrame):
+        self.rows = rows
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, position: int) -> str:
+        return ",".join(cell_text(v) for v in self.rows.iloc[position])
+
+
+def _failing(result) -> np.ndarray:
+    """Positions of the rows a check failed on."""
+    output = result.check_output
+    if isinstance(output, pd.DataFrame):  # an element-wise check on a whole frame
+        output = output.all(axis=1)
+    if isinstance(output, (bool, np.bool_)):
+        return np.empty(0, dtype=np.int64) if output else np.array([0])
+    passed = np.asarray(output.to_numpy(dtype=bool, na_value=False))
+    return np.flatnonzero(~passed)
+
+
+def _group(frame: pd.DataFrame, file: str, rule: Rule, column: str, failing) -> Group:
+    names = [n for n in column.split(",") if n in frame.columns] if column else []
+    lines = frame.index.to_numpy()[failing]
+    values = CellValues(frame.iloc[failing][names]) if names else None
+    first = values[0] if values is not None and len(values) else None
+    return group_of(LAYER, file, column, rule.rule, rule.message(first), lines, values)
+
+
 def run(
     schema: pa.DataFrameSchema,
     frame: pd.DataFrame,
     file: str,
     column_rules: dict[tuple[str, int], Rule],
     table_rules: dict[int, Rule],
-) -> list[Finding]:
-    """Validate lazily; the frame's index holds CSV line numbers."""
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        return _findings(errors.failure_cases, frame, file, column_rules, table_rules)
-    return []
-
-
-def _findings(cases, frame, file, column_rules, table_rules) -> list[Finding]:
-    findings = []
-    seen = set()
-    for case in cases.itertuples(index=False):
-        table_wide = case.schema_context == "DataFrameSchema"
-        rule = (
-            table_rules.get(case.check_number)
-            if table_wide
-            else column_rules.get((case.column, case.check_number))
-        )
-        if rule is None:  # pandera's own dtype or column-presence checks
-            continue
-        line = None if pd.isna(case.index) else int(case.index)
-        column = rule.columns if table_wide else case.column
-        key = (line, column, rule.rule, rule.message)
-        if key in seen:  # a table-wide check lists each column of a failing row
-            continue
-        seen.add(key)
-        value = _value(frame, line, column, case.failure_case)
-        findings.append(
-            Finding(LAYER, file, line, column, rule.rule, value, rule.message(value))
-        )
-    return findings
-
-
-def _value(frame, line, column, failure_case) -> str | None:
-    if line is None or column is None:
-        return None if pd.isna(failure_case) else str(failure_case)
-    names = column.split(",")
-    if not all(name in frame.columns for name in names):
-        return str(failure_case)
-    return ",".join(cell_text(frame.at[line, name]) for name in names)
+) -> list[Group]:
+    """One group per failing check; the frame's index holds CSV line numbers."""
+    groups = []
+    for name, column in schema.columns.items():
+        for number, check in enumerate(column.checks):
+            rule = column_rules.get((name, number))
+            failing = _failing(check(frame[name]))
+            if rule is not None and len(failing):
+                groups.append(_group(frame, file, rule, name, failing))
+    for number, check in enumerate(schema.checks):
+        rule = table_rules.get(number)
+        failing = _failing(check(frame))
+        if rule is not None and len(failing):
+            groups.append(_group(frame, file, rule, rule.columns, failing))
+    return groups

@@ -21,19 +21,19 @@ from sco_data.checks import (
     semantics,
 )
 from sco_data.checks.expectations import feed, suites, worker
-from sco_data.findings import Finding, check_failed, merge_duplicates
+from sco_data.findings import Group, check_failed, grouped, merge_groups
 from sco_data.package import table_schema
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.package.typed import is_free_text, iter_tables, typed_frame
 
 
-def _guarded(layer: str, check, *args) -> list[Finding]:
+def _guarded(layer: str, check, *args) -> list[Group]:
     """Run one layer; should it crash on input nobody foresaw, report that as a finding
     instead of a traceback, so the other layers' findings still reach the contributor."""
     try:
         return check(*args)
     except Exception as error:  # noqa: BLE001 - the report must always be printed
-        return [check_failed(layer, f"{type(error).__name__}: {error}")]
+        return grouped([check_failed(layer, f"{type(error).__name__}: {error}")])
 
 
 def _send_to_quality(root: Path, table, typed, quality) -> None:
@@ -71,7 +71,7 @@ def _data_layers(root: Path, descriptor, today: dt.date, quality, lap):
     compared = compared_columns(descriptor)
     resources = {r.get("name"): r for r in descriptor.resources()}
     for table in iter_tables(root, descriptor):
-        findings += csv_file.check(root, resources[table.name], table)
+        findings += grouped(csv_file.check(root, resources[table.name], table))
         lap("CSV files: scan, hash, parse")
         tables[table.name] = table
         if table.frame is None:
@@ -94,7 +94,7 @@ def _data_layers(root: Path, descriptor, today: dt.date, quality, lap):
     for table in readable.values():
         table.keep_only(set())  # the semantic rules read the typed tables only
     findings += _guarded("pandera", semantics.check, typed, schemas, files, today)
-    findings += suites.drift(root, descriptor)
+    findings += grouped(suites.drift(root, descriptor))
     lap("pandera: semantic rules")
     return findings, tables
 
@@ -106,8 +106,9 @@ def run_checks(
     data_docs: bool = False,
     quality=None,
     lap=None,
-) -> tuple[list[Finding], dict]:
-    """All findings, and per table {"file": its CSV, "rows": rows read (None when unread)}.
+) -> tuple[list[Group], dict]:
+    """All findings, grouped, and per table {"file": its CSV, "rows": rows read (None
+    when unread)}.
 
     `quality` runs the GX layer: by default in this process; `make validate` passes a
     worker process started before anything else was imported. `lap(stage)` is called as
@@ -117,8 +118,11 @@ def run_checks(
     today = today or dt.date.today()
     quality = quality or worker.start(root, data_docs, separate_process=False)
     descriptor = read_descriptor(root, file)
-    findings = descriptor.problems + descriptor_keys.check_package(descriptor)
-    findings += frictionless_metadata.check_metadata(root, descriptor)
+    findings = grouped(
+        descriptor.problems
+        + descriptor_keys.check_package(descriptor)
+        + frictionless_metadata.check_metadata(root, descriptor)
+    )
     lap("descriptor, strict keys, frictionless metadata")
     # Data cannot be checked against a descriptor or schema that is itself broken.
     contract_files = {descriptor.file, *descriptor.schemas}
@@ -126,7 +130,7 @@ def run_checks(
         f.file in contract_files for f in findings if f.layer != "descriptor-keys"
     )
     listed = set(descriptor.resource_files().values())
-    findings += csv_file.unlisted_files(root, listed)
+    findings += grouped(csv_file.unlisted_files(root, listed))
     tables = {}
     if not metadata_broken:
         data_findings, tables = _data_layers(root, descriptor, today, quality, lap)
@@ -139,4 +143,4 @@ def run_checks(
         }
         for name, path in descriptor.resource_files().items()
     }
-    return merge_duplicates(findings), summary
+    return merge_groups(findings), summary

@@ -9,7 +9,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sco_data.checks.pandera_run import Rule, run
-from sco_data.findings import Finding
+from sco_data.findings import Group
 from sco_data.package import table_schema
 from sco_data.package.dates import definitely_before, last_day
 
@@ -62,7 +62,9 @@ def _precision_first_day(ctx: Context, table: str, field: str):
         return _ok(dates)
     month_off = (precision == "month") & (dates.dt.day != 1)
     year_off = (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1))
-    return ~(month_off | year_off).fillna(False).astype(bool)
+    # A date that does not parse is the contract's to report (type-error), not this rule's.
+    off = (month_off | year_off) & dates.notna()
+    return ~off.fillna(False).astype(bool)
 
 
 def _not_in_future(ctx: Context, table: str, field: str):
@@ -135,7 +137,10 @@ def _status_on_event_day(ctx: Context):
         )
     )
     held_lines = set(candidates.loc[holds.fillna(False).astype(bool), "line"])
-    ok[rows.index] = rows["line"].isin(held_lines) | rows["organisation_id"].isna()
+    # An event whose first day does not parse is reported by the contract; no status
+    # can be checked against it.
+    unknown = rows["organisation_id"].isna() | rows["day"].isna()
+    ok[rows.index] = rows["line"].isin(held_lines) | unknown
     return ok
 
 
@@ -357,17 +362,17 @@ def _guarded(test, ctx):
     return check
 
 
-def check(frames: dict, schemas: dict, files: dict, today: dt.date) -> list[Finding]:
+def check(frames: dict, schemas: dict, files: dict, today: dt.date) -> list[Group]:
     ctx = Context(frames, schemas, today)
     by_table: dict[str, list] = {}
     for table, column, rule, message, test in rules(ctx):
         by_table.setdefault(table, []).append((column, rule, message, test))
-    findings = []
+    groups = []
     for table, table_rules in by_table.items():
         checks, meanings = [], {}
         for number, (column, rule, message, test) in enumerate(table_rules):
             checks.append(pa.Check(_guarded(test, ctx), name=rule))
             meanings[number] = Rule(rule, message, column)
         schema = pa.DataFrameSchema(checks=checks, name=table)
-        findings += run(schema, frames[table], files[table], {}, meanings)
-    return findings
+        groups += run(schema, frames[table], files[table], {}, meanings)
+    return groups

@@ -7,6 +7,7 @@ spreadsheet would run as a formula.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from sco_data.package import arrow_text
@@ -16,8 +17,8 @@ CONTROL = r"[\x00-\x1f\x7f]"
 FORMULA_START = "=+-@"  # the characters a spreadsheet reads as the start of a formula
 
 
-def undecodable_cells(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
-    """(line, column, message) of each cell holding bytes that were not UTF-8.
+def undecodable_lines(frame: pd.DataFrame) -> list[tuple[str, np.ndarray, str]]:
+    """(column, lines, message) for each column holding bytes that were not UTF-8.
 
     Found before pandera runs: it cannot report a value that cannot be encoded."""
     found = []
@@ -25,15 +26,12 @@ def undecodable_cells(frame: pd.DataFrame) -> list[tuple[int, str, str]]:
         cells = frame[column]
         if cells.dtype != object:  # Arrow-backed text is valid UTF-8 by construction
             continue
-        bad = cells.str.contains(NOT_UTF8, regex=True).fillna(False).astype(bool)
-        for line in cells.index[bad]:
-            found.append(
-                (
-                    int(line),
-                    column,
-                    f"'{column}' holds bytes that are not UTF-8; save the file as UTF-8.",
-                )
+        bad = cells.str.contains(NOT_UTF8, regex=True).fillna(False).to_numpy(bool)
+        if bad.any():
+            message = (
+                f"'{column}' holds bytes that are not UTF-8; save the file as UTF-8."
             )
+            found.append((column, cells.index.to_numpy()[bad], message))
     return found
 
 

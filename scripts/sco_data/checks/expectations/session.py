@@ -15,7 +15,7 @@ import pandas as pd
 
 from sco_data.checks.expectations import DATA_DOCS, LAYER
 from sco_data.checks.expectations.suites import read_suite
-from sco_data.findings import Finding, cell_text
+from sco_data.findings import Group, cell_text, group_of
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # GX warns that a regex with groups is not used for extraction; ours only match.
@@ -72,8 +72,8 @@ def _context(root: Path, data_docs: bool):
     return gx, context
 
 
-def _result_findings(result, file) -> list[Finding]:
-    findings = []
+def _result_groups(result, file) -> list[Group]:
+    groups = []
     for outcome in result.results:
         if outcome.success:
             continue
@@ -83,53 +83,53 @@ def _result_findings(result, file) -> list[Finding]:
             "kwargs": config.kwargs,
             "meta": config.meta or {},
         }
-        rule = expectation.get("meta", {}).get("rule", config.type)
-        kwargs = expectation["kwargs"]
-        column = _columns(kwargs)
+        rule = expectation["meta"].get("rule", config.type)
+        column = _columns(expectation["kwargs"])
         if outcome.exception_info and outcome.exception_info.get("raised_exception"):
             message = outcome.exception_info.get("exception_message")
-            findings.append(
-                Finding(
-                    LAYER, file, None, column, rule, None, f"Could not check: {message}"
-                )
+            groups.append(
+                group_of(LAYER, file, column, rule, f"Could not check: {message}", [])
             )
             continue
-        rows = outcome.result.get("unexpected_index_list")
+        found = outcome.result
+        rows = found.get("unexpected_index_list") or found.get(
+            "partial_unexpected_index_list"
+        )
         if not rows:
-            observed = outcome.result.get("observed_value")
-            findings.append(
-                Finding(
-                    LAYER,
-                    file,
-                    None,
-                    column,
-                    rule,
-                    str(observed),
-                    _message(expectation, observed),
-                )
+            observed = found.get("observed_value")
+            message = _message(expectation, observed)
+            groups.append(
+                group_of(LAYER, file, column, rule, message, [], [str(observed)])
             )
             continue
-        for row in rows:
-            line = int(row.pop("line"))
-            value = ",".join(cell_text(v) for v in row.values())
-            findings.append(
-                Finding(
-                    LAYER, file, line, column, rule, value, _message(expectation, value)
-                )
-            )
-    return findings
+        lines = [int(row.pop("line")) for row in rows]
+        values = [",".join(cell_text(v) for v in row.values()) for row in rows]
+        count = found.get("unexpected_count") or len(rows)
+        message = _message(expectation, values[0])
+        groups.append(
+            group_of(LAYER, file, column, rule, message, lines, values, count)
+        )
+    return groups
 
 
 class Session:
     """One GX context for a whole validation: the tables' suites run in it one by one, as
     their data arrive, and the Data Docs are built from all of them at the end."""
 
-    def __init__(self, root: Path, data_docs: bool = True):
+    def __init__(self, root: Path, data_docs: bool = True, examples: int | None = 5):
         self.root, self.data_docs = root, data_docs
+        # How many failing rows each failed expectation lists; None lists every one.
+        if examples is None:
+            self.listing = {"result_format": "COMPLETE"}
+        else:
+            self.listing = {
+                "result_format": "SUMMARY",
+                "partial_unexpected_count": max(examples, 1),
+            }
         self.gx, self.context = _context(root, data_docs)
         self.source = self.context.data_sources.add_pandas("package")
 
-    def _validate(self, name: str, expectations: list, frame, result_format: str):
+    def _validate(self, name: str, expectations: list, frame, result_format: dict):
         from great_expectations.core.expectation_suite import ExpectationSuite
 
         suite = self.context.suites.add(
@@ -142,13 +142,14 @@ class Session:
         )
         return definition.run(
             batch_parameters={"dataframe": frame},
-            result_format={"result_format": result_format},
+            result_format=result_format,
         )
 
-    def run(self, table: str, file: str, frame: pd.DataFrame) -> list[Finding]:
+    def run(self, table: str, file: str, frame: pd.DataFrame) -> list[Group]:
         """Pass or fail for every expectation first; then, only for those that failed,
-        a second run that lists every failing row. Listing rows costs about half as much
-        again on every expectation, and a valid package has none to list."""
+        a second run that counts the failing rows and lists the first few (or all, when
+        asked). Listing rows costs about half as much again on every expectation, and a
+        valid package has none to list."""
         stored = read_suite(self.root, table)["expectations"]
         if not stored:
             return []
@@ -157,7 +158,9 @@ class Session:
             {**e, "meta": {**e.get("meta", {}), "number": n}}
             for n, e in enumerate(stored)
         ]
-        verdicts = self._validate(table, stored, frame, "BOOLEAN_ONLY")
+        verdicts = self._validate(
+            table, stored, frame, {"result_format": "BOOLEAN_ONLY"}
+        )
         failed = [
             stored[outcome.expectation_config.meta["number"]]
             for outcome in verdicts.results
@@ -165,8 +168,8 @@ class Session:
         ]
         if not failed:
             return []
-        located = self._validate(f"{table}: failures", failed, frame, "COMPLETE")
-        return _result_findings(located, file)
+        located = self._validate(f"{table}: failures", failed, frame, self.listing)
+        return _result_groups(located, file)
 
     def finish(self) -> None:
         if self.data_docs:

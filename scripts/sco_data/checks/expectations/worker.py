@@ -51,19 +51,22 @@ def _read_arrow(path: str):
 class InProcess:
     """The GX layer in this process: for tests, and callers that already paid the import."""
 
-    def __init__(self, root: Path, data_docs: bool = False):
-        self.root, self.data_docs = root, data_docs
+    def __init__(self, root: Path, data_docs: bool = False, examples: int | None = 5):
+        self.root, self.data_docs, self.examples = root, data_docs, examples
         self.session, self.found = None, []
 
     def send(self, table: str, file: str, frame) -> None:
         from sco_data.checks.expectations.session import Session
-        from sco_data.findings import check_failed
+        from sco_data.findings import check_failed, grouped
 
         try:
-            self.session = self.session or Session(self.root, self.data_docs)
+            self.session = self.session or Session(
+                self.root, self.data_docs, self.examples
+            )
             self.found += self.session.run(table, file, frame)
         except Exception as error:  # noqa: BLE001 - the report must always be printed
-            self.found.append(check_failed(LAYER, f"{type(error).__name__}: {error}"))
+            failed = check_failed(LAYER, f"{type(error).__name__}: {error}")
+            self.found += grouped([failed])
 
     def findings(self) -> list:
         if self.session:
@@ -74,7 +77,7 @@ class InProcess:
 class Worker:
     """The GX layer in a child process; `send` returns at once, `findings` waits for it."""
 
-    def __init__(self, root: Path, data_docs: bool = False):
+    def __init__(self, root: Path, data_docs: bool = False, examples: int | None = 5):
         command = [
             sys.executable,
             "-m",
@@ -83,6 +86,7 @@ class Worker:
         ]
         if data_docs:
             command.append("--data-docs")
+        command += ["--examples", "all" if examples is None else str(examples)]
         self.scratch = _scratch_dir()
         self.process = subprocess.Popen(
             command,
@@ -110,7 +114,7 @@ class Worker:
         shutil.rmtree(self.scratch, ignore_errors=True)
 
     def findings(self) -> list:
-        from sco_data.findings import Finding, check_failed
+        from sco_data.findings import check_failed, group_from_record, grouped
 
         try:
             output, errors = self.process.communicate()
@@ -118,11 +122,8 @@ class Worker:
             shutil.rmtree(self.scratch, ignore_errors=True)
         if self.process.returncode != 0:
             last = (errors.strip().splitlines() or ["no message"])[-1]
-            return [check_failed(LAYER, last)]
-        return [
-            Finding(**{**found, "also_found_by": tuple(found["also_found_by"])})
-            for found in json.loads(output)
-        ]
+            return grouped([check_failed(LAYER, last)])
+        return [group_from_record(found) for found in json.loads(output)]
 
 
 def start(root: Path, data_docs: bool, separate_process: bool):
@@ -132,17 +133,19 @@ def start(root: Path, data_docs: bool, separate_process: bool):
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     root, data_docs = Path(argv[0]), "--data-docs" in argv
-    from sco_data.checks.expectations.session import (
-        Session,
-    )  # the import this process exists to pay
+    shown = argv[argv.index("--examples") + 1] if "--examples" in argv else "5"
+    examples = None if shown == "all" else int(shown)
+    # The import this process exists to pay, while the main process reads the files:
+    from sco_data.checks.expectations.session import Session
+    from sco_data.findings import as_record
 
-    quality = InProcess(root, data_docs)
-    quality.session = Session(root, data_docs)
+    quality = InProcess(root, data_docs, examples)
+    quality.session = Session(root, data_docs, examples)
     for line in sys.stdin:
         request = json.loads(line)
         quality.send(request["table"], request["file"], _read_arrow(request["path"]))
     found = quality.findings()
-    json.dump([f.as_dict() for f in found], sys.stdout)
+    json.dump([as_record(group) for group in found], sys.stdout)
     return 0
 
 
