@@ -209,6 +209,13 @@ EV, SRC_ARTICLE = (
     "src-khovar-wang-yi-rahmon-2024",
 )
 QUOTE = "xi-2024-first-proposed-silk-road-economic-belt"
+CHAIR_KAZ, CHAIR_CHN = "sco-rotating-chair-2023-kaz", "sco-rotating-chair-2024-chn"
+SG_NOROV = "sco-secretary-general-2019-vladimir-norov"
+TRADE_KAZ = "kaz-total-2024-astanatimes-china-ca-trade-2024"
+DUPLICATE_FIGURE_COLUMNS = (
+    "partner_state_iso3,partner_group,flow,period_start_date,unit,"
+    "compiled_by_state_iso3,source_id"
+)
 
 CATALOGUE: list[BadInput] = [
     # --- keys ------------------------------------------------------------------------------
@@ -498,6 +505,90 @@ CATALOGUE: list[BadInput] = [
         "organisation_stats with its header only",
         edit_bytes("organisation_stats", lambda data: data.split(b"\n", 1)[0] + b"\n"),
         at_line(GX, "data/organisation_stats.csv", None, None, "row-count"),
+    ),
+    # --- offices and trade -------------------------------------------------------------------
+    BadInput(
+        "two holders of one office at a time",
+        "Kazakhstan's 2023-2024 chairmanship ending a day after China's began",
+        set_cell("office_terms", CHAIR_KAZ, "end_date", "2024-07-05"),
+        at(PA, "office_terms", CHAIR_CHN, "start_date", "office-overlap"),
+    ),
+    BadInput(
+        "office term that ends before it starts",
+        "a Secretary-General's term ending the day before it began",
+        set_cell("office_terms", SG_NOROV, "end_date", "2018-12-31"),
+        at(PA, "office_terms", SG_NOROV, "end_date", "end-before-start"),
+    ),
+    BadInput(
+        "two terms of one office starting the same day",
+        "a second chairmanship recorded from China's first day",
+        set_cell("office_terms", CHAIR_KAZ, "start_date", "2024-07-04"),
+        at(
+            GX,
+            "office_terms",
+            CHAIR_KAZ,
+            "organisation_id,office,start_date",
+            "duplicate-term",
+        ),
+    ),
+    BadInput(
+        "rotating chair held by a person",
+        "a person_id on a chairmanship",
+        set_cell("office_terms", CHAIR_CHN, "person_id", "xi-jinping"),
+        at(GX, "office_terms", CHAIR_CHN, "person_id", "office-holder"),
+    ),
+    BadInput(
+        "office holder's state differs from the person's",
+        "Vladimir Norov's term recorded for Kazakhstan",
+        set_cell("office_terms", SG_NOROV, "state_iso3", "KAZ"),
+        at(PA, "office_terms", SG_NOROV, "state_iso3", "person-state-mismatch"),
+    ),
+    BadInput(
+        "yearly figure that is not one calendar year",
+        "a 2024 trade figure whose period ends on 30 June",
+        set_cell("trade_stats", TRADE_KAZ, "period_end_date", "2024-06-30"),
+        at(
+            PA,
+            "trade_stats",
+            TRADE_KAZ,
+            "period_start_date",
+            "period-not-calendar-year",
+        ),
+    ),
+    BadInput(
+        "trade partner that is both a state and a group",
+        "a figure for Kazakhstan that also names the group of five",
+        set_cell("trade_stats", TRADE_KAZ, "partner_group", "central_asia_5"),
+        at(PA, "trade_stats", TRADE_KAZ, "partner_group", "partner-state-or-group"),
+    ),
+    BadInput(
+        "trade statistics of a third state",
+        "China's trade with Kazakhstan attributed to Russia's statistics",
+        set_cell("trade_stats", TRADE_KAZ, "compiled_by_state_iso3", "RUS"),
+        at(
+            PA,
+            "trade_stats",
+            TRADE_KAZ,
+            "compiled_by_state_iso3",
+            "compiler-not-a-side",
+        ),
+    ),
+    BadInput(
+        "the same trade figure twice from one source",
+        "a second row copying another's partner, flow, year and source",
+        set_cells(
+            "trade_stats",
+            "kaz-total-2024-1prime-tokayev-2025",
+            source_id="src-astanatimes-china-ca-trade-2024",
+            compiled_by_state_iso3="CHN",
+        ),
+        at(
+            GX,
+            "trade_stats",
+            "kaz-total-2024-1prime-tokayev-2025",
+            DUPLICATE_FIGURE_COLUMNS,
+            "duplicate-figure",
+        ),
     ),
     # --- text -------------------------------------------------------------------------------
     BadInput(

@@ -178,12 +178,62 @@ def _accessed_after_published(ctx: Context):
     return ~definitely_before(sources["accessed_date"], None, sources["published_date"])
 
 
-def _person_matches_state(ctx: Context):
-    participants = ctx.frames["event_participants"]
-    state = _lookup(participants["person_id"], ctx.by_id("people")["state_iso3"])
-    return (
-        (state.isna() | (state == participants["state_iso3"])).fillna(True).astype(bool)
+def _person_matches_state(ctx: Context, table: str):
+    rows = ctx.frames[table]
+    state = _lookup(rows["person_id"], ctx.by_id("people")["state_iso3"])
+    return (state.isna() | (state == rows["state_iso3"])).fillna(True).astype(bool)
+
+
+def _office_terms_do_not_overlap(ctx: Context):
+    """One holder at a time per organisation and office. A term whose end no source gives
+    ran at most until the next began; a chair's last day is its successor's first (the
+    handover meeting), so only an end later than the next start is a second holder."""
+    terms = ctx.frames["office_terms"]
+    frame = pd.DataFrame(
+        {
+            "organisation": terms["organisation_id"].astype("string"),
+            "office": terms["office"].astype("string"),
+            "start": terms["start_date"],
+            "latest_start": last_day(terms["start_date"], terms["start_precision"]),
+            "end": terms["end_date"],
+        },
+        index=terms.index,
+    ).sort_values(["organisation", "office", "start"])
+    same = (frame["organisation"] == frame["organisation"].shift()) & (
+        frame["office"] == frame["office"].shift()
     )
+    # The earlier term surely still ran after every day this one could have started.
+    overlap = same & (frame["end"].shift() > frame["latest_start"])
+    return ~overlap.reindex(terms.index).fillna(False).astype(bool)
+
+
+def _period_is_calendar_year(ctx: Context):
+    frame = ctx.frames["trade_stats"]
+    start, end = frame["period_start_date"], frame["period_end_date"]
+    year = (
+        (start.dt.month == 1)
+        & (start.dt.day == 1)
+        & (end.dt.month == 12)
+        & (end.dt.day == 31)
+        & (start.dt.year == end.dt.year)
+    )
+    # A missing or unreadable date is the contract's to report.
+    return (year | start.isna() | end.isna()).astype(bool)
+
+
+def _one_partner(ctx: Context):
+    frame = ctx.frames["trade_stats"]
+    return frame["partner_state_iso3"].isna() != frame["partner_group"].isna()
+
+
+def _compiler_is_a_side(ctx: Context):
+    """Trade statistics are compiled by one of the two sides of the trade."""
+    frame = ctx.frames["trade_stats"]
+    compiler = frame["compiled_by_state_iso3"]
+    sides = (compiler == frame["state_iso3"]) | (
+        compiler == frame["partner_state_iso3"]
+    )
+    return (compiler.isna() | sides.fillna(False)).astype(bool)
 
 
 def _participant_id_follows_rule(ctx: Context):
@@ -192,14 +242,26 @@ def _participant_id_follows_rule(ctx: Context):
     return (p["id"] == p["event_id"] + "--" + who).fillna(False).astype(bool)
 
 
-FACT_DATES = {  # table -> the date a row's source must not precede
-    "events": "start_date",
-    "memberships": "start_date",
-    "quotes": "date",
-    "infrastructure": "opened_date",
-    "infrastructure_stats": "as_of_date",
-    "organisation_stats": "as_of_date",
-}
+SOURCED_DATES = (  # (table, column naming a source, the date of the fact it reports)
+    ("events", "source_id", "start_date"),
+    ("events", "date_source_id", "start_date"),
+    ("memberships", "source_id", "start_date"),
+    ("quotes", "source_id", "date"),
+    ("quotes", "date_source_id", "date"),
+    ("infrastructure", "source_id", "opened_date"),
+    ("infrastructure_stats", "source_id", "as_of_date"),
+    ("organisation_stats", "source_id", "as_of_date"),
+    ("office_terms", "source_id", "start_date"),
+    ("office_terms", "end_source_id", "end_date"),
+    ("trade_stats", "source_id", "period_start_date"),
+)
+
+PERIODS = (  # (table, start, end): an end is not before its start
+    ("events", "start_date", "end_date"),
+    ("memberships", "start_date", "end_date"),
+    ("office_terms", "start_date", "end_date"),
+    ("trade_stats", "period_start_date", "period_end_date"),
+)
 
 
 def rules(ctx: Context):
@@ -233,10 +295,7 @@ def rules(ctx: Context):
                     lambda c, t=table, f=field: _not_in_future(c, t, f),
                 )
             )
-    for table, start, end in (
-        ("events", "start_date", "end_date"),
-        ("memberships", "start_date", "end_date"),
-    ):
+    for table, start, end in PERIODS:
         if ctx.has(table):
             found.append(
                 (
@@ -263,6 +322,53 @@ def rules(ctx: Context):
                 _memberships_do_not_overlap,
             )
         )
+    if ctx.has("office_terms"):
+        found.append(
+            (
+                "office_terms",
+                "start_date",
+                "office-overlap",
+                lambda v: (
+                    f"This term starts on {v}, but the previous term of the same office "
+                    "ends later: one holder at a time. End the earlier term on or before "
+                    "this start."
+                ),
+                _office_terms_do_not_overlap,
+            )
+        )
+    if ctx.has("trade_stats"):
+        found += [
+            (
+                "trade_stats",
+                "period_start_date",
+                "period-not-calendar-year",
+                lambda v: (
+                    f"The period starting {v} is not one calendar year: a yearly figure "
+                    "runs from 1 January to 31 December of the same year."
+                ),
+                _period_is_calendar_year,
+            ),
+            (
+                "trade_stats",
+                "partner_group",
+                "partner-state-or-group",
+                lambda v: (
+                    "Fill exactly one of partner_state_iso3 (one state) and "
+                    "partner_group (a group of states)."
+                ),
+                _one_partner,
+            ),
+            (
+                "trade_stats",
+                "compiled_by_state_iso3",
+                "compiler-not-a-side",
+                lambda v: (
+                    f"{v} is neither the row's state nor its partner state: trade "
+                    "statistics are compiled by one side of the trade."
+                ),
+                _compiler_is_a_side,
+            ),
+        ]
     if ctx.has("event_participants", "events", "organisations", "memberships"):
         found.append(
             (
@@ -297,23 +403,22 @@ def rules(ctx: Context):
             )
         )
     if ctx.has("sources"):
-        for table, fact in FACT_DATES.items():
-            for source_field in ("source_id", "date_source_id"):
-                if ctx.has(table) and source_field in ctx.frames[table]:
-                    found.append(
-                        (
-                            table,
-                            source_field,
-                            "source-before-fact",
-                            lambda v, f=fact: (
-                                f"Source '{v}' was published before the "
-                                f"row's {f}, so it cannot report it."
-                            ),
-                            lambda c, t=table, f=fact, s=source_field: (
-                                _source_not_before_fact(c, t, f, s)
-                            ),
-                        )
+        for table, source_field, fact in SOURCED_DATES:
+            if ctx.has(table) and source_field in ctx.frames[table]:
+                found.append(
+                    (
+                        table,
+                        source_field,
+                        "source-before-fact",
+                        lambda v, f=fact: (
+                            f"Source '{v}' was published before the "
+                            f"row's {f}, so it cannot report it."
+                        ),
+                        lambda c, t=table, f=fact, s=source_field: (
+                            _source_not_before_fact(c, t, f, s)
+                        ),
                     )
+                )
         found.append(
             (
                 "sources",
@@ -323,18 +428,20 @@ def rules(ctx: Context):
                 _accessed_after_published,
             )
         )
-    if ctx.has("event_participants", "people"):
-        found.append(
-            (
-                "event_participants",
-                "state_iso3",
-                "person-state-mismatch",
-                lambda v: (
-                    f"State {v} is not the state of the row's person in 'people'."
-                ),
-                _person_matches_state,
+    for table in ("event_participants", "office_terms"):
+        if ctx.has(table, "people"):
+            found.append(
+                (
+                    table,
+                    "state_iso3",
+                    "person-state-mismatch",
+                    lambda v: (
+                        f"State {v} is not the state of the row's person in 'people'."
+                    ),
+                    lambda c, t=table: _person_matches_state(c, t),
+                )
             )
-        )
+    if ctx.has("event_participants", "people"):
         found.append(
             (
                 "event_participants",
