@@ -27,6 +27,21 @@ def read_rows(path: Path) -> tuple[list[str], list[dict]]:
         return list(reader.fieldnames or []), list(reader)
 
 
+def rows_beyond_real_tables(extra: int = 100) -> int:
+    """A row count for a synthetic package: above the largest table it scales (plus `extra`) and
+    a multiple of none of their counts, so copies are always needed and never line up with the
+    real rows. Derived from the data, so adding rows never breaks the benchmark tests."""
+    from sco_data.bench import synthetic
+
+    package = json.loads((ROOT / "datapackage.json").read_text("utf-8"))
+    paths = {r["name"]: r["path"] for r in package["resources"]}
+    counts = [len(read_rows(ROOT / paths[t])[1]) for t in synthetic.SCALED]
+    rows = max(counts) + extra
+    while any(rows % count == 0 for count in counts):
+        rows += 1
+    return rows
+
+
 def write_rows(path: Path, fields: list[str], rows: list[dict]) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=fields, lineterminator="\n")

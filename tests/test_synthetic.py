@@ -11,13 +11,13 @@ import io
 import json
 
 import pytest
-from conftest import ROOT, read_rows
+from conftest import ROOT, read_rows, rows_beyond_real_tables
 from sco_data.bench import synthetic
 from sco_data.package.descriptor import as_json_text
 from sco_data.publish import integrity
 from sco_data.validate import run_checks
 
-ROWS = 1200  # more than every real table, and not a multiple of any of their counts
+ROWS = rows_beyond_real_tables()
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +89,7 @@ def test_fewer_rows_than_a_real_table_is_refused(tmp_path):
 
 def test_same_build_again_is_a_cache_hit_that_touches_nothing(tmp_path, capsys):
     target = tmp_path / "out"
-    rows = 600
+    rows = rows_beyond_real_tables(extra=1)
     assert synthetic.main(["--rows", str(rows), "--out", str(target), str(ROOT)]) == 0
     assert "built" in capsys.readouterr().out
 
