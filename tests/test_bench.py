@@ -40,12 +40,13 @@ def test_bench_times_every_stage_and_both_yardsticks(package):
 
 
 def test_bench_times_a_broken_copy_beside_the_valid_one(package):
+    rows = rows_beyond_real_tables(extra=1)
     table = bench.run(
-        package, rows=600, reference=False, stages=False, prose=True, broken=("date",)
+        package, rows=rows, reference=False, stages=False, prose=True, broken=("date",)
     )
     assert "every grown event broken (date)" in table
     results = json.loads(
-        (package / "bench" / "results-600-prose-date.json").read_text("utf-8")
+        (package / "bench" / f"results-{rows}-prose-date.json").read_text("utf-8")
     )
     broken = next(s for s in results["stages"] if "broken" in s["name"])
     assert (
