@@ -8,6 +8,7 @@ other layers' libraries are even imported, so that GX's long import overlaps the
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -40,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     from sco_data.checks.expectations import worker
 
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, _exit_through_finally)
     quality = worker.Worker(root, data_docs=not args.no_data_docs)
     from sco_data.checks import report
 
@@ -49,7 +52,18 @@ def main(argv: list[str] | None = None) -> int:
         quality.stop()  # a no-op once the worker has answered
     render = report.as_json if args.format == "json" else report.as_text
     print(render(findings, tables))
+    for (
+        note
+    ) in quality.notes:  # about this run, not the package: stderr, same exit code
+        print(f"Note: {note}", file=sys.stderr)
     return 1 if findings else 0
+
+
+def _exit_through_finally(signal_number: int, frame) -> None:
+    """A terminated run (a CI timeout, a closed terminal) stops its worker and removes its
+    scratch on the way out, as an interrupted one does; only SIGKILL leaves that to the
+    next run."""
+    raise SystemExit(128 + signal_number)
 
 
 if __name__ == "__main__":

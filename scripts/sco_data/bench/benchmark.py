@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sco_data.bench import synthetic
+from sco_data.files import WriteFailed, write_changed
 
 BENCH_DIR = "bench"
 
@@ -236,18 +237,16 @@ def run(root: Path, rows: int, reference: bool, stages: bool = True) -> str:
         ]
     )
     results = root / BENCH_DIR / f"results-{rows}"
-    results.with_suffix(".md").write_text(text, "utf-8")
-    results.with_suffix(".json").write_text(
-        json.dumps(
-            {
-                "rows": rows,
-                "total_rows": total,
-                "stages": [asdict(s) for s in measured],
-            },
-            indent=2,
-        )
-        + "\n",
-        "utf-8",
+    figures = {
+        "rows": rows,
+        "total_rows": total,
+        "stages": [asdict(s) for s in measured],
+    }
+    write_changed(
+        {
+            results.with_suffix(".md"): text,
+            results.with_suffix(".json"): json.dumps(figures, indent=2) + "\n",
+        }
     )
     return text
 
@@ -267,7 +266,14 @@ def main(argv: list[str] | None = None) -> int:
         help="time only the whole run (the stages hold every table in one process)",
     )
     args = parser.parse_args(argv)
-    print(run(Path(args.root), args.rows, not args.no_reference, not args.no_stages))
+    try:
+        text = run(
+            Path(args.root), args.rows, not args.no_reference, not args.no_stages
+        )
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    print(text)
     return 0
 
 

@@ -6,27 +6,72 @@ main process reads and checks the files. The main process hands each table over 
 Arrow IPC file (written once, memory-mapped by the worker, never parsed again) as soon as it
 is read, and collects the findings at the end.
 
-    python -m sco_data.checks.expectations.worker ROOT [--data-docs]   # requests on stdin, one per line
+    python -m sco_data.checks.expectations.worker ROOT --parent PID [--data-docs]
+    # requests on stdin, one per line, then {"end": true}
+
+A killed run leaves nothing behind: the worker ends with its parent, and each run removes the
+scratch folders (sco-gx-<pid>-<random>) of runs whose process is gone before making its own.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
-# Only the standard library above, and the layer's constants: the worker must start before
-# anything heavy is imported.
+# Only the standard library above, and light modules of our own: the worker must start
+# before anything heavy is imported.
 from sco_data.checks.expectations import LAYER
+from sco_data.files import owned_folder
+
+SCRATCH_ENV = "SCO_SCRATCH_DIR"  # where scratch folders go, instead of /dev/shm
+SCRATCH_PREFIX = "sco-gx-"  # then the owner's process id: sco-gx-<pid>-<random>
+END = {
+    "end": True
+}  # the last request: without it, an end of input means the parent died
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def scratch_parent() -> Path:
+    """Shared memory where there is some: the tables never need to reach a disk."""
+    if os.environ.get(SCRATCH_ENV):
+        return Path(os.environ[SCRATCH_ENV])
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() else Path(tempfile.gettempdir())
 
 
 def _scratch_dir() -> Path:
-    """Shared memory where there is some: the tables never need to reach a disk."""
-    shm = Path("/dev/shm")
-    return Path(tempfile.mkdtemp(prefix="sco-gx-", dir=shm if shm.is_dir() else None))
+    """A folder named after this process; those of runs that were killed go first."""
+    return owned_folder(scratch_parent(), SCRATCH_PREFIX)
+
+
+def _end_with_parent(parent: int) -> None:
+    """End this process as soon as `parent` ends, whatever ended it, even SIGKILL: nothing
+    else would stop a worker busy inside GX, and nobody would read its answer."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # sent by the kernel
+    if os.getppid() != parent:
+        os._exit(1)  # the parent died before the line above could take effect
+    # Elsewhere, and should the kernel's signal not come: a dead parent's children are
+    # adopted by another process, which changes what getppid answers.
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.2)
+    os._exit(1)
 
 
 def _write_arrow(frame, path: Path) -> None:
@@ -54,6 +99,9 @@ class InProcess:
     def __init__(self, root: Path, data_docs: bool = False):
         self.root, self.data_docs = root, data_docs
         self.session, self.found = None, []
+        self.notes: list[
+            str
+        ] = []  # about the run, not the package: no exit code of theirs
 
     def send(self, table: str, file: str, frame) -> None:
         from sco_data.checks.expectations.session import Session
@@ -68,6 +116,7 @@ class InProcess:
     def findings(self) -> list:
         if self.session:
             self.session.finish()
+            self.notes = self.session.notes
         return self.found
 
 
@@ -80,27 +129,36 @@ class Worker:
             "-m",
             "sco_data.checks.expectations.worker",
             str(root),
+            "--parent",
+            str(os.getpid()),
         ]
         if data_docs:
             command.append("--data-docs")
+        self.notes: list[str] = []
         self.scratch = _scratch_dir()
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except BaseException:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
 
-    def send(self, table: str, file: str, frame) -> None:
-        path = self.scratch / f"{table}.arrow"
-        _write_arrow(frame, path)
-        request = {"table": table, "file": file, "path": str(path)}
+    def _request(self, request: dict) -> None:
         try:
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
         except BrokenPipeError:
             pass  # the worker has stopped; `findings` says why
+
+    def send(self, table: str, file: str, frame) -> None:
+        path = self.scratch / f"{table}.arrow"
+        _write_arrow(frame, path)
+        self._request({"table": table, "file": file, "path": str(path)})
 
     def stop(self) -> None:
         """On an interrupted run: end the worker and remove its scratch files."""
@@ -112,6 +170,7 @@ class Worker:
     def findings(self) -> list:
         from sco_data.findings import Finding, check_failed
 
+        self._request(END)
         try:
             output, errors = self.process.communicate()
         finally:
@@ -119,9 +178,11 @@ class Worker:
         if self.process.returncode != 0:
             last = (errors.strip().splitlines() or ["no message"])[-1]
             return [check_failed(LAYER, last)]
+        answer = json.loads(output)
+        self.notes = answer["notes"]
         return [
             Finding(**{**found, "also_found_by": tuple(found["also_found_by"])})
-            for found in json.loads(output)
+            for found in answer["findings"]
         ]
 
 
@@ -130,19 +191,28 @@ def start(root: Path, data_docs: bool, separate_process: bool):
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    root, data_docs = Path(argv[0]), "--data-docs" in argv
+    parser = argparse.ArgumentParser()
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--parent", type=int, required=True)
+    parser.add_argument("--data-docs", action="store_true")
+    args = parser.parse_args(argv)
+    _end_with_parent(args.parent)
     from sco_data.checks.expectations.session import (
         Session,
     )  # the import this process exists to pay
 
-    quality = InProcess(root, data_docs)
-    quality.session = Session(root, data_docs)
+    quality = InProcess(args.root, args.data_docs)
+    quality.session = Session(args.root, args.data_docs)
     for line in sys.stdin:
         request = json.loads(line)
+        if request == END:
+            break
         quality.send(request["table"], request["file"], _read_arrow(request["path"]))
+    else:
+        return 1  # the parent is gone: nobody to report to, no Data Docs to build
     found = quality.findings()
-    json.dump([f.as_dict() for f in found], sys.stdout)
+    answer = {"findings": [f.as_dict() for f in found], "notes": quality.notes}
+    json.dump(answer, sys.stdout)
     return 0
 
 
