@@ -83,14 +83,15 @@ def big(tmp_path_factory) -> Path:
 # --- a run killed outright ---------------------------------------------------------------
 
 
-def _killed_after_feeding(big: Path, scratch: Path, ending: int) -> list[int]:
-    """Start a run, end it with `ending` once a table waits in its scratch for the worker;
-    return the worker's process id."""
+def _killed_after_feeding(big: Path, scratch: Path, kill) -> list[int]:
+    """Start a run in a process group of its own, and `kill(run)` once a table waits in its
+    scratch for the worker; return the worker's process id."""
     run = subprocess.Popen(
         [*VALIDATE, str(big), "--no-data-docs"],
         env=_scratch_env(scratch),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        start_new_session=True,
     )
     try:
         fed = _wait_for(lambda: list(scratch.glob("sco-gx-*/*.arrow")), 120)
@@ -99,21 +100,31 @@ def _killed_after_feeding(big: Path, scratch: Path, ending: int) -> list[int]:
         workers = _children(run.pid)
         assert workers, "no worker process"
     finally:
-        run.send_signal(ending)
+        kill(run)
         run.wait()
     return workers
 
 
 @linux_only
-def test_a_run_killed_outright_leaves_no_worker_and_the_next_run_no_scratch(
+def test_a_run_killed_outright_leaves_no_worker_and_no_scratch(big, tmp_path):
+    # As the out-of-memory killer does: SIGKILL, to the main process only.
+    scratch = tmp_path / "scratch"
+    workers = _killed_after_feeding(big, scratch, lambda run: run.kill())
+    assert _wait_for(lambda: all(_gone(p) for p in workers), 5), "worker outlived run"
+    assert _wait_for(lambda: not list(scratch.iterdir()), 5), "scratch left behind"
+
+
+@linux_only
+def test_after_a_run_killed_with_its_worker_the_next_run_leaves_no_scratch(
     big, package, tmp_path
 ):
+    # As a CI timeout does: SIGKILL to the whole process group, so nobody cleans up.
     scratch = tmp_path / "scratch"
-    workers = _killed_after_feeding(big, scratch, signal.SIGKILL)
-    assert _wait_for(lambda: all(_gone(p) for p in workers), 5), (
-        "worker outlived its run"
+    workers = _killed_after_feeding(
+        big, scratch, lambda run: os.killpg(run.pid, signal.SIGKILL)
     )
-    assert list(scratch.iterdir()), "a killed run cannot clean up: the next one must"
+    assert _wait_for(lambda: all(_gone(p) for p in workers), 5)
+    assert list(scratch.iterdir()), "nobody was left to clean up: the next run must"
     again = subprocess.run(
         [*VALIDATE, str(package), "--no-data-docs"],
         env=_scratch_env(scratch),
@@ -126,12 +137,12 @@ def test_a_run_killed_outright_leaves_no_worker_and_the_next_run_no_scratch(
 
 
 @linux_only
-@pytest.mark.parametrize("ending", [signal.SIGTERM, signal.SIGHUP])
-def test_a_terminated_run_stops_its_worker_and_removes_its_scratch(
-    big, tmp_path, ending
-):
+def test_a_terminated_run_stops_its_worker_and_removes_its_scratch(big, tmp_path):
+    # As a closed terminal (SIGHUP, handled alike) or `kill` does.
     scratch = tmp_path / "scratch"
-    workers = _killed_after_feeding(big, scratch, ending)
+    workers = _killed_after_feeding(
+        big, scratch, lambda run: run.send_signal(signal.SIGTERM)
+    )
     assert all(_gone(p) for p in workers)
     assert list(scratch.iterdir()) == []
 

@@ -34,9 +34,8 @@ from sco_data.files import owned_folder
 
 SCRATCH_ENV = "SCO_SCRATCH_DIR"  # where scratch folders go, instead of /dev/shm
 SCRATCH_PREFIX = "sco-gx-"  # then the owner's process id: sco-gx-<pid>-<random>
-END = {
-    "end": True
-}  # the last request: without it, an end of input means the parent died
+# The last request: an end of input without it means that the parent died.
+END = {"end": True}
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
@@ -53,25 +52,44 @@ def _scratch_dir() -> Path:
     return owned_folder(scratch_parent(), SCRATCH_PREFIX)
 
 
-def _end_with_parent(parent: int) -> None:
-    """End this process as soon as `parent` ends, whatever ended it, even SIGKILL: nothing
-    else would stop a worker busy inside GX, and nobody would read its answer."""
-    if sys.platform.startswith("linux"):
-        import ctypes
+class ParentWatch:
+    """Ends the worker when its parent ends, however it ends, even by SIGKILL: nobody would
+    read the answer, and a worker busy inside GX would otherwise hold on for seconds. On
+    its way out it removes the parent's scratch, which a killed parent cannot, and its own
+    (the Data Docs being built)."""
 
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)  # sent by the kernel
-    if os.getppid() != parent:
-        os._exit(1)  # the parent died before the line above could take effect
-    # Elsewhere, and should the kernel's signal not come: a dead parent's children are
-    # adopted by another process, which changes what getppid answers.
-    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+    def __init__(self, parent: int, scratch: Path):
+        self.parent, self.scratch = parent, scratch
+        self.own: list[Path] = []
 
+    def start(self) -> None:
+        signal.signal(signal.SIGTERM, self._signalled)
+        if sys.platform.startswith("linux"):
+            import ctypes
 
-def _watch_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.2)
-    os._exit(1)
+            libc = ctypes.CDLL(None, use_errno=True)
+            # The kernel sends SIGTERM the moment the parent ends.
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != self.parent:
+            self.leave()  # the parent ended before the line above took effect
+        # Elsewhere, or should the signal not come: an ended parent's children are
+        # adopted by another process, which changes what getppid answers.
+        threading.Thread(target=self._poll, daemon=True).start()
+
+    def _signalled(self, signal_number, frame) -> None:
+        self.leave()
+
+    def _poll(self) -> None:
+        while os.getppid() == self.parent:
+            time.sleep(0.2)
+        self.leave()
+
+    def leave(self) -> None:
+        if os.getppid() != self.parent:  # a living parent removes its scratch itself
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        for folder in self.own:
+            shutil.rmtree(folder, ignore_errors=True)
+        os._exit(1)
 
 
 def _write_arrow(frame, path: Path) -> None:
@@ -136,6 +154,7 @@ class Worker:
             command.append("--data-docs")
         self.notes: list[str] = []
         self.scratch = _scratch_dir()
+        command += ["--scratch", str(self.scratch)]
         try:
             self.process = subprocess.Popen(
                 command,
@@ -194,22 +213,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("root", type=Path)
     parser.add_argument("--parent", type=int, required=True)
+    parser.add_argument("--scratch", type=Path, required=True)
     parser.add_argument("--data-docs", action="store_true")
     args = parser.parse_args(argv)
-    _end_with_parent(args.parent)
+    watch = ParentWatch(args.parent, args.scratch)
+    watch.start()
     from sco_data.checks.expectations.session import (
         Session,
     )  # the import this process exists to pay
 
     quality = InProcess(args.root, args.data_docs)
     quality.session = Session(args.root, args.data_docs)
+    watch.own += [quality.session.docs] if quality.session.docs else []
     for line in sys.stdin:
         request = json.loads(line)
         if request == END:
             break
         quality.send(request["table"], request["file"], _read_arrow(request["path"]))
     else:
-        return 1  # the parent is gone: nobody to report to, no Data Docs to build
+        watch.leave()  # the parent is gone: nobody to report to, no Data Docs to build
     found = quality.findings()
     answer = {"findings": [f.as_dict() for f in found], "notes": quality.notes}
     json.dump(answer, sys.stdout)
