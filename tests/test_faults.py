@@ -31,7 +31,7 @@ linux_only = pytest.mark.skipif(
     not sys.platform.startswith("linux"), reason="reads processes from /proc"
 )
 VALIDATE = [sys.executable, "-m", "sco_data.validate"]
-ROWS = 20_000  # enough that the first tables reach the worker while it still imports GX
+ROWS = 30_000  # enough to keep the worker busy for seconds after the main process is killed
 SCRATCH_ENV = (
     "SCO_SCRATCH_DIR"  # documented in CONTRIBUTING.md: keeps tests' scratch apart
 )
@@ -84,8 +84,8 @@ def big(tmp_path_factory) -> Path:
 
 
 def _killed_after_feeding(big: Path, scratch: Path, kill) -> list[int]:
-    """Start a run in a process group of its own, and `kill(run)` once a table waits in its
-    scratch for the worker; return the worker's process id."""
+    """Start a run in a process group of its own, and `kill(run)` once the worker is busy
+    with a large table; return the worker's process id."""
     run = subprocess.Popen(
         [*VALIDATE, str(big), "--no-data-docs"],
         env=_scratch_env(scratch),
@@ -94,11 +94,13 @@ def _killed_after_feeding(big: Path, scratch: Path, kill) -> list[int]:
         start_new_session=True,
     )
     try:
-        fed = _wait_for(lambda: list(scratch.glob("sco-gx-*/*.arrow")), 120)
-        assert fed, "the run never handed a table to the worker"
+        fed = _wait_for(lambda: list(scratch.glob("sco-gx-*/events.arrow")), 120)
+        assert fed, "the run never handed a large table to the worker"
         assert fed[0].parent.name.startswith(f"sco-gx-{run.pid}-")
         workers = _children(run.pid)
         assert workers, "no worker process"
+        # Once the worker has taken the table, it is busy validating it, with more queued.
+        assert _wait_for(lambda: not fed[0].exists(), 60), "the worker never read it"
     finally:
         kill(run)
         run.wait()
@@ -110,8 +112,8 @@ def test_a_run_killed_outright_leaves_no_worker_and_no_scratch(big, tmp_path):
     # As the out-of-memory killer does: SIGKILL, to the main process only.
     scratch = tmp_path / "scratch"
     workers = _killed_after_feeding(big, scratch, lambda run: run.kill())
-    assert _wait_for(lambda: all(_gone(p) for p in workers), 5), "worker outlived run"
-    assert _wait_for(lambda: not list(scratch.iterdir()), 5), "scratch left behind"
+    assert _wait_for(lambda: all(_gone(p) for p in workers), 3), "worker outlived run"
+    assert _wait_for(lambda: not list(scratch.iterdir()), 3), "scratch left behind"
 
 
 @linux_only

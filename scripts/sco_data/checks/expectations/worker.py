@@ -85,6 +85,11 @@ class ParentWatch:
         self.leave()
 
     def leave(self) -> None:
+        # A parent killed outright ends its threads one by one, and its children count
+        # as its own until the last one has: the signal can come before getppid changes.
+        patience = time.monotonic() + 2
+        while os.getppid() == self.parent and time.monotonic() < patience:
+            time.sleep(0.02)
         if os.getppid() != self.parent:  # a living parent removes its scratch itself
             shutil.rmtree(self.scratch, ignore_errors=True)
         for folder in self.own:
