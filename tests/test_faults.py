@@ -422,3 +422,23 @@ def test_two_validations_at_once_both_report_right_and_leave_one_whole_report(
     assert linked and linked == on_disk  # one run's pages, all of them, nothing else
     assert [p.name for p in (package / "reports").iterdir()] == ["data-docs"]
     assert list((tmp_path / "scratch").iterdir()) == []
+
+
+def test_two_runs_that_overlap_leave_the_data_docs_of_one(package):
+    # The order two runs at once can take: both start before either writes its report.
+    from sco_data.checks.expectations import feed
+    from sco_data.checks.expectations.session import Session
+    from sco_data.package.descriptor import read
+    from sco_data.package.typed import iter_tables, typed_frame
+
+    table = next(t for t in iter_tables(package, read(package)) if t.name == "states")
+    expectations = suites.read_suite(package, "states")["expectations"]
+    fed = feed.frame(table, typed_frame(table), expectations)
+    first, second = Session(package, True), Session(package, True)
+    for session in (first, second):
+        session.run(table.name, table.file, fed)
+    first.finish()
+    second.finish()
+    linked, on_disk = _report_pages(package / DATA_DOCS)
+    assert linked and linked == on_disk
+    assert [p.name for p in (package / "reports").iterdir()] == ["data-docs"]
