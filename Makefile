@@ -78,8 +78,7 @@ suites: $(INSTALLED)
 
 ## docs: rebuild docs/bad-inputs.md from the catalogue of bad-input fixtures
 docs: $(INSTALLED)
-	$(BIN)/python tests/bad_inputs.py > docs/bad-inputs.md.tmp
-	mv docs/bad-inputs.md.tmp docs/bad-inputs.md
+	$(BIN)/python tests/bad_inputs.py docs/bad-inputs.md
 
 ## lock: re-pin every transitive dependency after changing pyproject.toml
 lock:

@@ -1,7 +1,8 @@
 """The catalogue of bad input the package rejects: each entry breaks a fresh copy of the real
 package in one way and names the finding `make validate` must report.
 
-Run `python tests/bad_inputs.py` (or `make docs`) to write docs/bad-inputs.md from it.
+Run `python tests/bad_inputs.py docs/bad-inputs.md` (`make docs`) to write the page from it, or
+without an argument to print it.
 """
 
 from __future__ import annotations
@@ -845,5 +846,20 @@ def markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+def main(argv: list[str]) -> int:
+    if not argv:
+        sys.stdout.write(markdown())
+        return 0
+    from sco_data.files import WriteFailed, write_changed
+
+    try:
+        for path in write_changed({Path(argv[0]): markdown()}):
+            print(f"wrote {path}")
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
 if __name__ == "__main__":
-    sys.stdout.write(markdown())
+    sys.exit(main(sys.argv[1:]))

@@ -8,6 +8,7 @@ other layers' libraries are even imported, so that GX's long import overlaps the
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
     examples = None if args.all else max(args.examples, 0)
     from sco_data.checks.expectations import worker
 
+    for ending in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(ending, _exit_through_finally)
     # GX lists only each failed expectation's first rows, unless every row is wanted.
     listing = None if args.all or args.findings_file else examples
     quality = worker.Worker(root, data_docs=not args.no_data_docs, examples=listing)
@@ -93,7 +96,18 @@ def main(argv: list[str] | None = None) -> int:
         print(report.as_markdown(groups, tables, examples))
     else:
         print(report.as_text(groups, tables, examples))
+    for (
+        note
+    ) in quality.notes:  # about this run, not the package: stderr, same exit code
+        print(f"Note: {note}", file=sys.stderr)
     return 1 if groups else 0
+
+
+def _exit_through_finally(signal_number: int, frame) -> None:
+    """A terminated run (a CI timeout, a closed terminal) stops its worker and removes its
+    scratch on the way out, as an interrupted one does; only SIGKILL leaves that to the
+    next run."""
+    raise SystemExit(128 + signal_number)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sco_data.bench import synthetic
+from sco_data.files import WriteFailed, write_changed
 
 BENCH_DIR = "bench"
 
@@ -271,18 +272,16 @@ def run(
     results = (
         root / BENCH_DIR / f"results-{rows}{synthetic.Shape(prose, broken).suffix()}"
     )
-    results.with_suffix(".md").write_text(text, "utf-8")
-    results.with_suffix(".json").write_text(
-        json.dumps(
-            {
-                "rows": rows,
-                "total_rows": total,
-                "stages": [asdict(s) for s in measured],
-            },
-            indent=2,
-        )
-        + "\n",
-        "utf-8",
+    figures = {
+        "rows": rows,
+        "total_rows": total,
+        "stages": [asdict(s) for s in measured],
+    }
+    write_changed(
+        {
+            results.with_suffix(".md"): text,
+            results.with_suffix(".json"): json.dumps(figures, indent=2) + "\n",
+        }
     )
     return text
 
@@ -316,14 +315,18 @@ def main(argv: list[str] | None = None) -> int:
     broken = tuple(kind for kind in args.broken.split(",") if kind)
     if unknown := set(broken) - synthetic.BROKEN.keys():
         parser.error(f"unknown --broken kinds {sorted(unknown)}")
-    text = run(
-        Path(args.root),
-        args.rows,
-        not args.no_reference,
-        not args.no_stages,
-        args.prose,
-        broken,
-    )
+    try:
+        text = run(
+            Path(args.root),
+            args.rows,
+            not args.no_reference,
+            not args.no_stages,
+            args.prose,
+            broken,
+        )
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
     print(text)
     return 0
 

@@ -38,6 +38,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from sco_data.files import WriteFailed, write_changed
 from sco_data.package.descriptor import as_json_text
 from sco_data.publish import integrity
 
@@ -351,8 +352,9 @@ def build(
         _with_measure(r, *measures[r["name"]]) if r["name"] in measures else r
         for r in package["resources"]
     ]
-    (target / DESCRIPTOR).write_text(as_json_text(package), "utf-8")
-    (target / STAMP).write_text(as_json_text({**stamp, "tables": counts}), "utf-8")
+    # The stamp last: it vouches for a build only once everything else is in place.
+    write_changed({target / DESCRIPTOR: as_json_text(package)})
+    write_changed({target / STAMP: as_json_text({**stamp, "tables": counts})})
     return counts
 
 
@@ -370,6 +372,9 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as error:
         print(error, file=sys.stderr)
         return 2
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
     sizes = {
         r["name"]: r["bytes"]
         for r in json.loads((target / DESCRIPTOR).read_text("utf-8"))["resources"]

@@ -12,10 +12,10 @@ import argparse
 import sys
 from pathlib import Path
 
+from sco_data.files import WriteFailed, write_changed
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.publish import data_dictionary, integrity
-from sco_data.text_files import write_if_changed
 
 DESCRIPTOR = "datapackage.json"
 
@@ -53,9 +53,14 @@ def main(argv: list[str] | None = None) -> int:
         for file in files:
             print(f"{file} is out of date: run `make build`.", file=sys.stderr)
         return 1 if files else 0
-    for file, text in built(root).items():
-        if write_if_changed(root / file, text):
-            print(f"wrote {file}")
+    files = built(root)
+    try:
+        written = write_changed({root / file: text for file, text in files.items()})
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path.relative_to(root).as_posix()}")
     return 0
 
 

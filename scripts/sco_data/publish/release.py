@@ -8,7 +8,8 @@
 - SHA256SUMS: the checksum of every artefact.
 
 Entries are written in a fixed order with fixed timestamps, so the same commit gives the
-same bytes.
+same bytes. Everything is built in a folder beside dist/, which then takes dist/'s place
+whole: a release that fails half-way leaves the previous dist/ as it was.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from sco_data.files import WriteFailed, folder_beside, replace_folder
 from sco_data.package import table_schema
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.package.typed import read_tables, typed_frame
@@ -170,27 +172,43 @@ def write_parquet(schema: dict, frame, target: Path) -> None:
     pq.write_table(table, target, compression="zstd", store_schema=False)
 
 
-def build(root: Path, dist: Path) -> list[Path]:
+def _build_into(root: Path, folder: Path) -> list[Path]:
     descriptor = read_descriptor(root)
     version = descriptor.package["version"]
     stem = f"{descriptor.package['name']}-{version}"
-    shutil.rmtree(dist, ignore_errors=True)
-    (dist / "parquet").mkdir(parents=True)
+    (folder / "parquet").mkdir(parents=True)
     raw = read_tables(root, descriptor)
     typed = {name: (table.schema, typed_frame(table)) for name, table in raw.items()}
-    artefacts = [dist / f"{stem}.zip", dist / f"{stem}.sqlite"]
+    artefacts = [folder / f"{stem}.zip", folder / f"{stem}.sqlite"]
     write_zip(root, descriptor, artefacts[0])
     write_sqlite(typed, artefacts[1])
     for name, (schema, frame) in typed.items():
-        path = dist / "parquet" / f"{name}.parquet"
+        path = folder / "parquet" / f"{name}.parquet"
         write_parquet(schema, frame, path)
         artefacts.append(path)
     sums = "".join(
-        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(dist).as_posix()}\n"
+        f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(folder).as_posix()}\n"
         for p in artefacts
     )
-    (dist / "SHA256SUMS").write_text(sums, "utf-8")
-    return artefacts + [dist / "SHA256SUMS"]
+    (folder / "SHA256SUMS").write_text(sums, "utf-8")  # whole with its folder
+    return artefacts + [folder / "SHA256SUMS"]
+
+
+def build(root: Path, dist: Path) -> list[Path]:
+    """Build the artefacts beside `dist`, then swap them in; return their paths in `dist`."""
+    try:
+        dist.parent.mkdir(parents=True, exist_ok=True)
+        folder = folder_beside(dist)
+    except OSError as error:
+        raise WriteFailed(dist, error) from error
+    try:
+        artefacts = _build_into(root, folder)
+        replace_folder(folder, dist)
+    except (OSError, sqlite3.Error) as error:
+        raise WriteFailed(dist, error) from error
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # gone already once swapped in
+    return [dist / path.relative_to(folder) for path in artefacts]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,7 +217,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dist", default="dist")
     args = parser.parse_args(argv)
     root = Path(args.root)
-    for path in build(root, root / args.dist):
+    try:
+        artefacts = build(root, root / args.dist)
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    for path in artefacts:
         print(f"wrote {path.relative_to(root).as_posix()}")
     return 0
 

@@ -15,6 +15,7 @@ import pandas as pd
 
 from sco_data.checks.expectations import DATA_DOCS, LAYER
 from sco_data.checks.expectations.suites import read_suite
+from sco_data.files import folder_beside, replace_folder
 from sco_data.findings import Group, cell_text, group_of
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -45,16 +46,15 @@ def _message(expectation: dict, value) -> str:
     return f"{meta.get('why', kind)} (found: {value})."
 
 
-def _context(root: Path, data_docs: bool):
+def _context(docs: Path | None):
+    """An in-memory GX context; with a folder, a Data Docs site that is built there."""
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    if not data_docs:
+    if docs is None:
         return gx, context
-    docs = root / DATA_DOCS
-    shutil.rmtree(docs, ignore_errors=True)  # one run, one report
     context.add_data_docs_site(
         site_name="validation",
         site_config={
@@ -70,6 +70,14 @@ def _context(root: Path, data_docs: bool):
         },
     )
     return gx, context
+
+
+def _not_written(error: BaseException) -> str:
+    reason = getattr(error, "strerror", None) or f"{type(error).__name__}: {error}"
+    return (
+        f"The HTML report could not be written to {DATA_DOCS}/ ({reason}); "
+        "the findings above are complete."
+    )
 
 
 def _result_groups(result, file) -> list[Group]:
@@ -117,7 +125,7 @@ class Session:
     their data arrive, and the Data Docs are built from all of them at the end."""
 
     def __init__(self, root: Path, data_docs: bool = True, examples: int | None = 5):
-        self.root, self.data_docs = root, data_docs
+        self.root, self.notes = root, []
         # How many failing rows each failed expectation lists; None lists every one.
         if examples is None:
             self.listing = {"result_format": "COMPLETE"}
@@ -126,7 +134,17 @@ class Session:
                 "result_format": "SUMMARY",
                 "partial_unexpected_count": max(examples, 1),
             }
-        self.gx, self.context = _context(root, data_docs)
+        # Built in a folder of its own beside the report, then swapped in whole: a run
+        # that fails or is killed leaves the last report, and two runs at once each
+        # leave a complete one.
+        self.docs: Path | None = None
+        if data_docs:
+            try:
+                (root / DATA_DOCS).parent.mkdir(parents=True, exist_ok=True)
+                self.docs = folder_beside(root / DATA_DOCS)
+            except OSError as error:
+                self.notes.append(_not_written(error))
+        self.gx, self.context = _context(self.docs)
         self.source = self.context.data_sources.add_pandas("package")
 
     def _validate(self, name: str, expectations: list, frame, result_format: dict):
@@ -172,5 +190,11 @@ class Session:
         return _result_groups(located, file)
 
     def finish(self) -> None:
-        if self.data_docs:
+        if self.docs is None:
+            return
+        try:
             self.context.build_data_docs(site_names=["validation"])
+            replace_folder(self.docs, self.root / DATA_DOCS)
+        except Exception as error:  # noqa: BLE001 - the findings must still be reported
+            shutil.rmtree(self.docs, ignore_errors=True)
+            self.notes.append(_not_written(error))

@@ -18,11 +18,11 @@ import sys
 from pathlib import Path
 
 from sco_data.checks.expectations import LAYER
+from sco_data.files import WriteFailed, write_changed
 from sco_data.findings import Finding
 from sco_data.package import table_schema
 from sco_data.package.descriptor import Descriptor
 from sco_data.package.descriptor import read as read_descriptor
-from sco_data.text_files import write_if_changed
 
 SUITES_DIR = "schemas/expectations"
 
@@ -150,14 +150,17 @@ def drift(root: Path, descriptor: Descriptor | None = None) -> list[Finding]:
 
 
 def write(root: Path) -> list[str]:
-    (root / SUITES_DIR).mkdir(parents=True, exist_ok=True)
-    written = []
+    try:
+        (root / SUITES_DIR).mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteFailed(root / SUITES_DIR, error) from error
+    suites = {}
     for table, schema, schema_file in _tables(root):
         suite = rebuilt(root, table, schema, schema_file)
-        text = json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
-        if write_if_changed(root / suite_file(table), text):
-            written.append(suite_file(table))
-    return written
+        suites[root / suite_file(table)] = (
+            json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
+        )
+    return [path.relative_to(root).as_posix() for path in write_changed(suites)]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,7 +176,12 @@ def main(argv: list[str] | None = None) -> int:
         for problem in problems:
             print(f"{problem.file}: {problem.message}", file=sys.stderr)
         return 1 if problems else 0
-    for file in write(root):
+    try:
+        written = write(root)
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    for file in written:
         print(f"wrote {file}")
     return 0
 

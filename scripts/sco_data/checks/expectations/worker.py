@@ -6,27 +6,95 @@ main process reads and checks the files. The main process hands each table over 
 Arrow IPC file (written once, memory-mapped by the worker, never parsed again) as soon as it
 is read, and collects the findings at the end.
 
-    python -m sco_data.checks.expectations.worker ROOT [--data-docs]   # requests on stdin, one per line
+    python -m sco_data.checks.expectations.worker ROOT --parent PID [--data-docs]
+    # requests on stdin, one per line, then {"end": true}
+
+A killed run leaves nothing behind: the worker ends with its parent, and each run removes the
+scratch folders (sco-gx-<pid>-<random>) of runs whose process is gone before making its own.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 
-# Only the standard library above, and the layer's constants: the worker must start before
-# anything heavy is imported.
+# Only the standard library above, and light modules of our own: the worker must start
+# before anything heavy is imported.
 from sco_data.checks.expectations import LAYER
+from sco_data.files import owned_folder
+
+SCRATCH_ENV = "SCO_SCRATCH_DIR"  # where scratch folders go, instead of /dev/shm
+SCRATCH_PREFIX = "sco-gx-"  # then the owner's process id: sco-gx-<pid>-<random>
+# The last request: an end of input without it means that the parent died.
+END = {"end": True}
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+
+
+def scratch_parent() -> Path:
+    """Shared memory where there is some: the tables never need to reach a disk."""
+    if os.environ.get(SCRATCH_ENV):
+        return Path(os.environ[SCRATCH_ENV])
+    shm = Path("/dev/shm")
+    return shm if shm.is_dir() else Path(tempfile.gettempdir())
 
 
 def _scratch_dir() -> Path:
-    """Shared memory where there is some: the tables never need to reach a disk."""
-    shm = Path("/dev/shm")
-    return Path(tempfile.mkdtemp(prefix="sco-gx-", dir=shm if shm.is_dir() else None))
+    """A folder named after this process; those of runs that were killed go first."""
+    return owned_folder(scratch_parent(), SCRATCH_PREFIX)
+
+
+class ParentWatch:
+    """Ends the worker when its parent ends, however it ends, even by SIGKILL: nobody would
+    read the answer, and a worker busy inside GX would otherwise hold on for seconds. On
+    its way out it removes the parent's scratch, which a killed parent cannot, and its own
+    (the Data Docs being built)."""
+
+    def __init__(self, parent: int, scratch: Path):
+        self.parent, self.scratch = parent, scratch
+        self.own: list[Path] = []
+
+    def start(self) -> None:
+        signal.signal(signal.SIGTERM, self._signalled)
+        if sys.platform.startswith("linux"):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            # The kernel sends SIGTERM the moment the parent ends.
+            libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+        if os.getppid() != self.parent:
+            self.leave()  # the parent ended before the line above took effect
+        # Elsewhere, or should the signal not come: an ended parent's children are
+        # adopted by another process, which changes what getppid answers.
+        threading.Thread(target=self._poll, daemon=True).start()
+
+    def _signalled(self, signal_number, frame) -> None:
+        self.leave()
+
+    def _poll(self) -> None:
+        while os.getppid() == self.parent:
+            time.sleep(0.2)
+        self.leave()
+
+    def leave(self) -> None:
+        # A parent killed outright ends its threads one by one, and its children count
+        # as its own until the last one has: the signal can come before getppid changes.
+        patience = time.monotonic() + 2
+        while os.getppid() == self.parent and time.monotonic() < patience:
+            time.sleep(0.02)
+        if os.getppid() != self.parent:  # a living parent removes its scratch itself
+            shutil.rmtree(self.scratch, ignore_errors=True)
+        for folder in self.own:
+            shutil.rmtree(folder, ignore_errors=True)
+        os._exit(1)
 
 
 def _write_arrow(frame, path: Path) -> None:
@@ -54,6 +122,9 @@ class InProcess:
     def __init__(self, root: Path, data_docs: bool = False, examples: int | None = 5):
         self.root, self.data_docs, self.examples = root, data_docs, examples
         self.session, self.found = None, []
+        self.notes: list[
+            str
+        ] = []  # about the run, not the package: no exit code of theirs
 
     def send(self, table: str, file: str, frame) -> None:
         from sco_data.checks.expectations.session import Session
@@ -71,6 +142,7 @@ class InProcess:
     def findings(self) -> list:
         if self.session:
             self.session.finish()
+            self.notes = self.session.notes
         return self.found
 
 
@@ -83,28 +155,38 @@ class Worker:
             "-m",
             "sco_data.checks.expectations.worker",
             str(root),
+            "--parent",
+            str(os.getpid()),
         ]
         if data_docs:
             command.append("--data-docs")
         command += ["--examples", "all" if examples is None else str(examples)]
+        self.notes: list[str] = []
         self.scratch = _scratch_dir()
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        command += ["--scratch", str(self.scratch)]
+        try:
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+        except BaseException:
+            shutil.rmtree(self.scratch, ignore_errors=True)
+            raise
 
-    def send(self, table: str, file: str, frame) -> None:
-        path = self.scratch / f"{table}.arrow"
-        _write_arrow(frame, path)
-        request = {"table": table, "file": file, "path": str(path)}
+    def _request(self, request: dict) -> None:
         try:
             self.process.stdin.write(json.dumps(request) + "\n")
             self.process.stdin.flush()
         except BrokenPipeError:
             pass  # the worker has stopped; `findings` says why
+
+    def send(self, table: str, file: str, frame) -> None:
+        path = self.scratch / f"{table}.arrow"
+        _write_arrow(frame, path)
+        self._request({"table": table, "file": file, "path": str(path)})
 
     def stop(self) -> None:
         """On an interrupted run: end the worker and remove its scratch files."""
@@ -116,6 +198,7 @@ class Worker:
     def findings(self) -> list:
         from sco_data.findings import check_failed, group_from_record, grouped
 
+        self._request(END)
         try:
             output, errors = self.process.communicate()
         finally:
@@ -123,7 +206,9 @@ class Worker:
         if self.process.returncode != 0:
             last = (errors.strip().splitlines() or ["no message"])[-1]
             return grouped([check_failed(LAYER, last)])
-        return [group_from_record(found) for found in json.loads(output)]
+        answer = json.loads(output)
+        self.notes = answer["notes"]
+        return [group_from_record(found) for found in answer["findings"]]
 
 
 def start(root: Path, data_docs: bool, separate_process: bool):
@@ -131,21 +216,33 @@ def start(root: Path, data_docs: bool, separate_process: bool):
 
 
 def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    root, data_docs = Path(argv[0]), "--data-docs" in argv
-    shown = argv[argv.index("--examples") + 1] if "--examples" in argv else "5"
-    examples = None if shown == "all" else int(shown)
+    parser = argparse.ArgumentParser()
+    parser.add_argument("root", type=Path)
+    parser.add_argument("--parent", type=int, required=True)
+    parser.add_argument("--scratch", type=Path, required=True)
+    parser.add_argument("--data-docs", action="store_true")
+    parser.add_argument("--examples", default="5")
+    args = parser.parse_args(argv)
+    examples = None if args.examples == "all" else int(args.examples)
+    watch = ParentWatch(args.parent, args.scratch)
+    watch.start()
     # The import this process exists to pay, while the main process reads the files:
     from sco_data.checks.expectations.session import Session
     from sco_data.findings import as_record
 
-    quality = InProcess(root, data_docs, examples)
-    quality.session = Session(root, data_docs, examples)
+    quality = InProcess(args.root, args.data_docs, examples)
+    quality.session = Session(args.root, args.data_docs, examples)
+    watch.own += [quality.session.docs] if quality.session.docs else []
     for line in sys.stdin:
         request = json.loads(line)
+        if request == END:
+            break
         quality.send(request["table"], request["file"], _read_arrow(request["path"]))
+    else:
+        watch.leave()  # the parent is gone: nobody to report to, no Data Docs to build
     found = quality.findings()
-    json.dump([as_record(group) for group in found], sys.stdout)
+    answer = {"findings": [as_record(g) for g in found], "notes": quality.notes}
+    json.dump(answer, sys.stdout)
     return 0
 
 
