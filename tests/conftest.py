@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sco_data.publish import site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,3 +47,11 @@ def edit_json(path: Path, change) -> None:
     data = json.loads(path.read_text("utf-8"))
     change(data)
     path.write_text(json.dumps(data, indent=2), "utf-8")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site `make site` writes, built once for the tests that read it (no dist/ given)."""
+    folder = tmp_path_factory.mktemp("site") / "site"
+    site.build(ROOT, folder, tmp_path_factory.mktemp("no-dist"))
+    return folder

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -17,17 +18,15 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT, read_rows
-from sco_data.publish import site
 from sco_data.publish.figures import FIGURES
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-pytestmark = pytest.mark.xdist_group("browser")  # one browser and one site per run
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMEDRIVER = Path("/usr/bin/chromedriver")
+# Debian's paths; `make test CHROMIUM=... CHROMEDRIVER=...` names another matching pair.
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMEDRIVER = Path(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
 FLAGS = (
     "--headless",
     "--no-sandbox",  # CI runs as root, where Chromium's sandbox cannot start
@@ -104,9 +103,8 @@ def offsite(urls: list[str]) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("site") / "site"
-    site.build(ROOT, folder, tmp_path_factory.mktemp("no-dist"))
+def served(built_site):
+    folder = built_site
     handler = functools.partial(QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -120,9 +118,9 @@ def served(tmp_path_factory):
 def browser(served, tmp_path_factory):
     if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
         pytest.fail(
-            "The browser tests need Debian's chromium and chromium-driver: "
-            "`make test` installs them as root, or run `sudo apt-get install chromium "
-            "chromium-driver`."
+            f"The browser tests need Chromium and its driver at {CHROMIUM} and "
+            f"{CHROMEDRIVER}: `make test` installs Debian's as root, or run `sudo apt-get "
+            "install chromium chromium-driver`."
         )
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
