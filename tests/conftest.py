@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from sco_data.publish import site
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -66,3 +67,11 @@ def edit_json(path: Path, change) -> None:
 def expanded(groups) -> list:
     """Grouped findings, one Finding per cell or row again: what a test locates."""
     return [finding for group in groups for finding in group.findings()]
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site `make site` writes, built once for the tests that read it (no dist/ given)."""
+    folder = tmp_path_factory.mktemp("site") / "site"
+    site.build(ROOT, folder, tmp_path_factory.mktemp("no-dist"))
+    return folder

@@ -172,10 +172,14 @@ def write_parquet(schema: dict, frame, target: Path) -> None:
     pq.write_table(table, target, compression="zstd", store_schema=False)
 
 
+def artefact_stem(package: dict) -> str:
+    """The release's file names without suffix; also the SQLite database's name in Datasette."""
+    return f"{package['name']}-{package['version']}"
+
+
 def _build_into(root: Path, folder: Path) -> list[Path]:
     descriptor = read_descriptor(root)
-    version = descriptor.package["version"]
-    stem = f"{descriptor.package['name']}-{version}"
+    stem = artefact_stem(descriptor.package)
     (folder / "parquet").mkdir(parents=True)
     raw = read_tables(root, descriptor)
     typed = {name: (table.schema, typed_frame(table)) for name, table in raw.items()}

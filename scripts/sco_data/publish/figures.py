@@ -1,0 +1,453 @@
+"""The package's figures, drawn from its typed tables: one function per figure.
+
+`FIGURES` lists them in the order the pages show them. Adding a figure is one function that
+takes the tables (`{"events": DataFrame, ...}`, as `load_package` gives them) and returns a
+Vega-Altair chart, and one entry in `FIGURES`; `make figures` renders it to SVG and writes its
+Vega-Lite spec beside it, and the site shows it.
+
+A date known only to the month or year is drawn over every day it could be, faded (timeline),
+or written as far as it is known (2025, 2024-12); never as a single day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import altair as alt
+import pandas as pd
+
+from sco_data.package.dates import last_day
+
+FONT = "Liberation Sans"  # bundled with vl-convert, so text is measured the same everywhere
+SCO = "sco"
+SUMMIT_BODY = "sco-heads-of-state-council"  # its meetings are the SCO summits
+STATUS_COLOURS = ("#1f4e79", "#e08214", "#2a9d8f", "#8e6bb8", "#b5475b", "#6b8e23")
+QUALIFIER_SHAPES = {  # qualifier: (words in the legend, point shape)
+    "exact": ("exact", "circle"),
+    "at_least": ("over (at least)", "triangle-up"),
+    "at_most": ("under (at most)", "triangle-down"),
+    "approximately": ("about", "diamond"),
+}
+ONE_DAY = pd.Timedelta(days=1)
+# Days in UTC, read and written: a figure must not shift with the machine's time zone.
+DAY = "utcyearmonthdate"
+AMOUNT = (  # axis labels as _amount writes the marks' labels: 8 bn, 12 m, 66,500
+    "abs(datum.value) >= 1e9 ? format(datum.value / 1e9, ',~g') + ' bn' : "
+    "abs(datum.value) >= 1e6 ? format(datum.value / 1e6, ',~g') + ' m' : "
+    "format(datum.value, ',~g')"
+)
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # file stem in docs/figures/, and the figure's id in the site
+    title: str  # what the figure shows, as a caption and image alt text
+    draw: Callable[[dict[str, pd.DataFrame]], alt.TopLevelMixin]
+
+
+# ---------------------------------------------------------------- shared pieces
+
+
+def _day(value) -> str | None:
+    return None if pd.isna(value) else pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _date_words(value, precision) -> str:
+    """A date as much as it is known: 2004-06 for a month, 2004 for a year."""
+    if pd.isna(value):
+        return ""
+    length = {"year": 4, "month": 7}.get(None if pd.isna(precision) else precision, 10)
+    return pd.Timestamp(value).strftime("%Y-%m-%d")[:length]
+
+
+def _names(tables: dict, table: str, key: str, label: str) -> dict[str, str]:
+    frame = tables[table]
+    return dict(zip(frame[key].astype(str), frame[label].astype(str), strict=True))
+
+
+def _last_package_day(tables: dict) -> pd.Timestamp:
+    """The last day any membership or event speaks of, so the figures do not move with today."""
+    dates = [tables["memberships"][c].max() for c in ("start_date", "end_date")]
+    dates += [tables["events"][c].max() for c in ("start_date", "end_date")]
+    return max(d for d in dates if not pd.isna(d))
+
+
+def _finish(chart, title: str, subtitle: list[str]):
+    return (
+        chart.properties(
+            title=alt.TitleParams(title, subtitle=subtitle, anchor="start")
+        )
+        .configure(font=FONT, background="white")
+        .configure_view(stroke=None)
+    )
+
+
+# ---------------------------------------------------------------- status timeline
+
+
+def status_periods(tables: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timestamp]:
+    """(one row per SCO status period, one row per uncertain edge, the axis's last instant).
+
+    A period is drawn from the first instant it surely held to the last: a start known to
+    the month surely held from that month's last day; the days it may have held are the
+    uncertain edge. An end date is the status's last day, so its bar runs to the next midnight.
+    """
+    m = tables["memberships"]
+    m = m[m["organisation_id"] == SCO]
+    axis_end = (_last_package_day(tables) + pd.offsets.YearEnd(0)) + ONE_DAY
+    names = _names(tables, "states", "iso3", "name")
+    start_first, start_last = (
+        m["start_date"],
+        last_day(m["start_date"], m["start_precision"]),
+    )
+    end_first = m["end_date"] + ONE_DAY
+    end_last = last_day(m["end_date"], m["end_precision"]) + ONE_DAY
+    periods = pd.DataFrame(
+        {
+            "state": m["state_iso3"].astype(str).map(names),
+            "status": m["status"].astype(str),
+            "surely_from": start_last.map(_day),
+            "surely_to": end_first.fillna(axis_end).map(_day),
+            "start": [
+                _date_words(d, p) for d, p in zip(m["start_date"], m["start_precision"])
+            ],
+            "end": [
+                _date_words(d, p) or "still held"
+                for d, p in zip(m["end_date"], m["end_precision"])
+            ],
+            "source_id": m["source_id"].astype(str),
+            "first_start": start_first,
+        }
+    )
+    edges = [
+        {
+            "state": s,
+            "status": st,
+            "from": _day(a),
+            "to": _day(b),
+            "edge": edge,
+            "known": w,
+        }
+        for edge, firsts, lasts, words in (
+            ("start", start_first, start_last, periods["start"]),
+            ("end", end_first, end_last, periods["end"]),
+        )
+        for s, st, a, b, w in zip(
+            periods["state"], periods["status"], firsts, lasts, words
+        )
+        if not pd.isna(a) and a != b
+    ]
+    periods["description"] = [
+        f"{state}: {status} from {start}"
+        + (", still held" if m_end == "still held" else f" to {m_end}")
+        + f" (source {source})"
+        for state, status, start, m_end, source in zip(
+            periods["state"],
+            periods["status"],
+            periods["start"],
+            periods["end"],
+            periods["source_id"],
+        )
+    ]
+    order = periods.groupby("state")["first_start"].min().sort_values(kind="stable")
+    periods["row"] = periods["state"].map({s: n for n, s in enumerate(order.index)})
+    return periods.drop(columns="first_start"), pd.DataFrame(edges), axis_end
+
+
+def status_timeline(tables: dict):
+    periods, edges, axis_end = status_periods(tables)
+    first_year = pd.Timestamp(periods["surely_from"].min()).replace(month=1, day=1)
+    statuses = [
+        s
+        for s in tables["memberships"]["status"].cat.categories
+        if s in set(periods["status"])
+    ]
+    colour = alt.Color(
+        "status:N",
+        title="status",
+        scale=alt.Scale(domain=statuses, range=list(STATUS_COLOURS[: len(statuses)])),
+        legend=alt.Legend(orient="top", symbolOpacity=1),
+    )
+    x_scale = alt.Scale(type="utc", domain=[_day(first_year), _day(axis_end)])
+    y = alt.Y(
+        "state:N",
+        title=None,
+        sort=alt.EncodingSortField("row", order="ascending"),
+        axis=alt.Axis(labelLimit=160),
+    )
+    bars = (
+        alt.Chart(periods)
+        .mark_bar(height={"band": 0.7})
+        .encode(
+            x=alt.X(
+                "surely_from:T",
+                timeUnit=DAY,
+                title=None,
+                scale=x_scale,
+                axis=alt.Axis(format="%Y"),
+            ),
+            x2=alt.X2("surely_to:T", timeUnit=DAY),
+            y=y,
+            color=colour,
+            tooltip=["state", "status", "start", "end", "source_id"],
+            description="description:N",  # what a screen reader says for the bar
+        )
+        .properties(name="status_bars")
+    )
+    layers = [bars]
+    if len(edges):
+        edges = edges.merge(periods[["state", "row"]].drop_duplicates(), on="state")
+        uncertain = alt.Chart(edges).encode(y=y)
+        layers.append(
+            uncertain.mark_bar(height={"band": 0.7}, opacity=0.3)
+            .encode(
+                x=alt.X("from:T", timeUnit=DAY),
+                x2=alt.X2("to:T", timeUnit=DAY),
+                color=colour,
+                tooltip=["state", "edge", "known"],
+            )
+            .properties(name="uncertain_edges")
+        )
+        # The span is narrow at this scale: say in words how much of the date is known.
+        for edge, side, x_field, shift in (
+            ("start", "right", "from", -3),
+            ("end", "left", "to", 3),
+        ):
+            layers.append(
+                uncertain.transform_filter(alt.datum.edge == edge)
+                .mark_text(align=side, dx=shift, fontSize=9, color="#555")
+                .encode(x=alt.X(f"{x_field}:T", timeUnit=DAY), text="known:N")
+            )
+    chart = alt.layer(*layers).properties(width=640, height={"step": 17})
+    return _finish(
+        chart,
+        "Who held which SCO status, and when",
+        [
+            "One row per state, one bar per status period (memberships table).",
+            "Faded, with the date as far as known: a start or end known only to the",
+            "month or year. A bar that reaches the right edge is still held.",
+        ],
+    )
+
+
+# ---------------------------------------------------------------- summits
+
+
+def summit_rows(tables: dict) -> pd.DataFrame:
+    """Every SCO heads-of-state summit with its host and the members on its first day.
+
+    `members` counts states surely members that day; `members_possible` adds those whose
+    month- or year-precision dates leave it open."""
+    e = tables["events"]
+    e = e[(e["event_type"] == "summit") & (e["organisation_id"] == SUMMIT_BODY)]
+    e = e.sort_values(["start_date", "id"], kind="stable")
+    m = tables["memberships"]
+    m = m[(m["organisation_id"] == SCO) & (m["status"] == "member")]
+    start_first = m["start_date"]
+    start_last = last_day(m["start_date"], m["start_precision"])
+    end_first, end_last = m["end_date"], last_day(m["end_date"], m["end_precision"])
+    names = _names(tables, "states", "iso3", "name")
+    rows = []
+    for event in e.itertuples(index=False):
+        day = event.start_date
+        surely = (start_last <= day) & (end_first.isna() | (end_first >= day))
+        maybe = (start_first <= day) & (end_last.isna() | (end_last >= day))
+        city = "" if pd.isna(event.city) else str(event.city)
+        rows.append(
+            {
+                "id": event.id,
+                "title": event.title,
+                "date": _day(day),
+                "year": f"{day:%Y}",
+                "host": names.get(str(event.state_iso3), str(event.state_iso3)),
+                "city": city or "online",
+                "members": int(surely.sum()),
+                "members_possible": int(maybe.sum()),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["label"] = frame["year"] + " " + frame["city"]
+    repeated = frame["label"].duplicated(keep=False)
+    frame.loc[repeated, "label"] = frame["date"] + " " + frame["city"]
+    return frame
+
+
+def summits(tables: dict):
+    frame = summit_rows(tables)
+    x = alt.X(
+        "label:N",
+        title=None,
+        sort=list(frame["label"]),
+        axis=alt.Axis(labelAngle=-50, labelLimit=140),
+    )
+    y_title = "member states on the first day"
+    base = alt.Chart(frame).encode(x=x)
+    tooltip = ["title", "date", "host", "city", "members", "members_possible"]
+    bars = (
+        base.mark_bar()
+        .encode(
+            y=alt.Y("members:Q", title=y_title, axis=alt.Axis(tickMinStep=1)),
+            color=alt.Color(
+                "host:N",
+                title="host",
+                legend=alt.Legend(orient="right", symbolOpacity=1),
+            ),
+            tooltip=tooltip,
+        )
+        .properties(name="summit_bars")
+    )
+    unsure = base.mark_bar(opacity=0.3).encode(
+        y="members:Q", y2="members_possible:Q", color="host:N"
+    )
+    counts = base.mark_text(dy=-6, fontSize=10).encode(
+        y="members_possible:Q", text="members:Q"
+    )
+    chart = alt.layer(bars, unsure, counts).properties(width=620, height=220)
+    return _finish(
+        chart,
+        "Every SCO heads-of-state summit: where, and how many members sat",
+        [
+            "Events of type summit held by the SCO Council of Heads of State. Bars: the",
+            "member states on its first day, from the memberships table. Colour: the host.",
+        ],
+    )
+
+
+# ---------------------------------------------------------------- corridor figures
+
+
+def _amount(value: float) -> str:
+    for size, word in ((1e9, " bn"), (1e6, " m")):
+        if abs(value) >= size:
+            return f"{value / size:,.3g}{word}"
+    return f"{value:,.0f}"
+
+
+def corridor_rows(tables: dict) -> pd.DataFrame:
+    """One row per figure in infrastructure_stats, with its project, source and panel."""
+    s = tables["infrastructure_stats"].sort_values(
+        ["project_id", "metric", "as_of_date"]
+    )
+    projects = _names(tables, "infrastructure", "id", "name")
+    publishers = _names(tables, "sources", "id", "publisher")
+    titles = _names(tables, "sources", "id", "title")
+    urls = _names(tables, "sources", "id", "url")
+    rows = []
+    for stat, a in zip(s.itertuples(index=False), s["as_of_date"], strict=True):
+        qualifier = str(stat.qualifier)
+        words, _ = QUALIFIER_SHAPES.get(qualifier, (qualifier, "square"))
+        source = str(stat.source_id)
+        as_of = _date_words(stat.as_of_date, stat.as_of_precision)
+        rows.append(
+            {
+                "id": stat.id,
+                "panel": f"{projects[str(stat.project_id)]}: "
+                f"{str(stat.metric).replace('_', ' ')} ({stat.unit})",
+                "value": float(stat.value),
+                "amount": _amount(float(stat.value)),
+                "qualifier": words,
+                "source_id": source,
+                # The publisher without its parenthesis ("Xinhua (via ...)"): short labels.
+                "source": f"{publishers.get(source, source).split(' (')[0]}, {as_of}",
+                "source_title": titles.get(source, ""),
+                "url": urls.get(source, ""),
+                "as_of": as_of,
+                # Rows sort by the first day the figure could be as of.
+                "order": _day(a),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def corridor_figures(tables: dict):
+    frame = corridor_rows(tables)
+    known = [
+        q
+        for q in QUALIFIER_SHAPES
+        if q in set(tables["infrastructure_stats"]["qualifier"])
+    ]
+    extra = sorted(set(frame["qualifier"]) - {QUALIFIER_SHAPES[q][0] for q in known})
+    shape = alt.Shape(
+        "qualifier:N",
+        title="the source says",
+        scale=alt.Scale(
+            domain=[QUALIFIER_SHAPES[q][0] for q in known] + extra,
+            range=[QUALIFIER_SHAPES[q][1] for q in known] + ["square"] * len(extra),
+        ),
+        legend=alt.Legend(orient="top", symbolOpacity=1),
+    )
+    panels = []
+    for panel, rows in frame.groupby("panel", sort=False):
+        base = alt.Chart(rows).encode(
+            y=alt.Y(
+                "source:N",
+                title=None,
+                sort=alt.EncodingSortField("order", order="ascending"),
+                # One width for every panel's labels, so the panels line up.
+                axis=alt.Axis(labelLimit=230, minExtent=230),
+            )
+        )
+        x = alt.X(
+            "value:Q",
+            title=None,
+            scale=alt.Scale(zero=True),
+            axis=alt.Axis(labelExpr=AMOUNT, tickCount=4),
+        )
+        points = (
+            base.mark_point(size=90, filled=True, color="#1f4e79")
+            .encode(
+                x=x,
+                shape=shape,
+                tooltip=[
+                    "source_id",
+                    "source_title",
+                    "url",
+                    "amount",
+                    "qualifier",
+                    "as_of",
+                ],
+            )
+            .properties(name="observations")
+        )
+        labels = base.mark_text(align="left", dx=8, fontSize=10).encode(
+            x=x, text="amount:N"
+        )
+        panels.append(
+            alt.layer(points, labels).properties(
+                title=alt.TitleParams(panel, fontSize=12, anchor="start"),
+                width=220,
+                height={"step": 18},
+            )
+        )
+    chart = alt.concat(*panels, columns=2).resolve_scale(
+        x="independent", y="independent"
+    )
+    return _finish(
+        chart,
+        "Corridor projects: every figure as its source gives it",
+        [
+            "One mark per row of infrastructure_stats, shaped by how the source words it;",
+            "rows name the source and the date the figure is as of, as far as known.",
+            "Where sources disagree, one panel holds marks at different values.",
+        ],
+    )
+
+
+FIGURES = (
+    Figure(
+        "status-timeline",
+        "Timeline of SCO statuses: one row per state, one bar per status period",
+        status_timeline,
+    ),
+    Figure(
+        "summits",
+        "SCO heads-of-state summits by year and host, with the member states on each first day",
+        summits,
+    ),
+    Figure(
+        "corridor-figures",
+        "Corridor projects' figures, one mark per source, shaped by qualifier",
+        corridor_figures,
+    ),
+)

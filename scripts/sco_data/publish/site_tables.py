@@ -1,0 +1,219 @@
+"""Each table as the site shows it: rows of cells, each cell knowing its links.
+
+Built from the descriptor and the Table Schemas only, so a new table gets its page with no
+code: a row's anchor is its primary key; a foreign key links to the row it names (or, when
+it names fields other than that table's key, to that table filtered on them); a `uri` field
+links out; a link to a row that has an address (a source's `url`) links there too.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import quote, urlencode
+
+from sco_data.package import table_schema
+from sco_data.package.csv_reader import RawTable
+from sco_data.package.typed import is_free_text
+
+LABEL_FIELDS = (
+    "name",
+    "title",
+    "publisher",
+)  # what names a row, in order of preference
+KEY_SEPARATOR = "/"  # between the values of a composite key in a row's anchor
+NUMERIC = ("integer", "number")
+
+
+@dataclass
+class Link:
+    href: str
+    text: str
+    title: str = ""
+    external: bool = False
+
+
+@dataclass
+class Cell:
+    value: str
+    links: list[Link] = field(default_factory=list)
+    label: str = (
+        ""  # the name of the row a foreign key names, shown on hover, filtered on
+    )
+
+    @property
+    def filter_text(self) -> str:
+        return f"{self.value} {self.label}".strip()
+
+
+@dataclass
+class Column:
+    name: str
+    kind: str  # Table Schema type
+    description: str
+    sort: (
+        str  # "number" or "text": the page sorts numbers as numbers, ISO dates as text
+    )
+    shape: str  # how its cells are laid out: "number", "code", "uri", "prose" or ""
+
+
+def _shape(field: dict, linked: set[str]) -> str:
+    if field.get("type") in NUMERIC:
+        return "number"
+    if field.get("format") == "uri":
+        return "uri"
+    if field["name"] in linked:  # keys and foreign keys: codes kept on one line
+        return "code"
+    if is_free_text(field):
+        return "prose"
+    return ""
+
+
+@dataclass
+class Row:
+    anchor: str
+    cells: list[Cell]
+
+
+@dataclass
+class TablePage:
+    name: str
+    title: str
+    description: str
+    file: str
+    key: list[str]
+    columns: list[Column]
+    rows: list[Row]
+    references: list[
+        tuple[str, str]
+    ]  # (own fields, "table.fields") for the page's notes
+
+
+def page_file(table: str) -> str:
+    return f"{table}.html"
+
+
+def anchor(values: list[str]) -> str:
+    return KEY_SEPARATOR.join(values)
+
+
+def _label_field(schema: dict) -> str | None:
+    names = table_schema.field_names(schema)
+    return next((f for f in LABEL_FIELDS if f in names), None)
+
+
+def _url_field(schema: dict) -> str | None:
+    return next(
+        (f["name"] for f in table_schema.fields(schema) if f.get("format") == "uri"),
+        None,
+    )
+
+
+@dataclass
+class Target:
+    """What a link to a row of one table needs: its key, a label and an address."""
+
+    key: list[str]
+    labels: dict[str, str]  # anchor -> label
+    urls: dict[str, str]  # anchor -> address
+
+
+def _targets(tables: dict[str, RawTable]) -> dict[str, Target]:
+    targets = {}
+    for name, table in tables.items():
+        key = table_schema.primary_key(table.schema)
+        label, url = _label_field(table.schema), _url_field(table.schema)
+        labels, urls = {}, {}
+        if key and table.frame is not None:
+            anchors = [
+                anchor(list(values))
+                for values in table.frame[key].itertuples(index=False, name=None)
+            ]
+            if label:
+                labels = dict(zip(anchors, table.frame[label], strict=True))
+            if url:
+                urls = dict(zip(anchors, table.frame[url], strict=True))
+        targets[name] = Target(key, labels, urls)
+    return targets
+
+
+def _reference(
+    values: list[str], target_name: str, target_fields: list[str], target: Target | None
+) -> tuple[str, str, str]:
+    """(link to the row the values name, that row's label, its address or "")."""
+    if target is not None and target_fields == target.key:
+        place = anchor(values)
+        href = f"{page_file(target_name)}#{quote(place, safe='/')}"
+        return href, target.labels.get(place, ""), target.urls.get(place, "")
+    # Not the target's key: show that table filtered on the fields named.
+    query = urlencode(list(zip(target_fields, values, strict=True)))
+    return f"{page_file(target_name)}?{query}", "", ""
+
+
+def table_pages(tables: dict[str, RawTable], resources: list[dict]) -> list[TablePage]:
+    targets = _targets(tables)
+    pages = []
+    for resource in resources:
+        table = tables.get(resource.get("name"))
+        if table is None or table.frame is None:
+            continue
+        schema = table.schema
+        key = table_schema.primary_key(schema)
+        fields = table_schema.fields(schema)
+        names = [f["name"] for f in fields]
+        references = table_schema.foreign_keys(schema)
+        url_field = _url_field(schema)
+        linked = set(key) | {f for own, _, _ in references for f in own}
+        columns = [
+            Column(
+                f["name"],
+                f.get("type", "string"),
+                f.get("description", ""),
+                "number" if f.get("type") in NUMERIC else "text",
+                _shape(f, linked),
+            )
+            for f in fields
+        ]
+        rows = []
+        for values in table.frame[names].itertuples(index=False, name=None):
+            record = dict(zip(names, values, strict=True))
+            cells = {n: Cell(v) for n, v in record.items()}
+            for own, other, other_fields in references:
+                own_values = [record[f] for f in own]
+                if not all(own_values):
+                    continue
+                target_name = other or table.name
+                href, label, address = _reference(
+                    own_values, target_name, other_fields, targets.get(target_name)
+                )
+                for f in own:
+                    cells[f].label = label
+                    cells[f].links = [Link(href, record[f], label)]
+                    if address:
+                        title = f"{record[f]} at its address"
+                        cells[f].links.append(Link(address, "↗", title, True))
+            if url_field and record[url_field]:
+                cells[url_field].links = [
+                    Link(record[url_field], record[url_field], external=True)
+                ]
+            rows.append(
+                Row(
+                    anchor([record[k] for k in key]) if key else "",
+                    list(cells.values()),
+                )
+            )
+        pages.append(
+            TablePage(
+                table.name,
+                resource.get("title", table.name),
+                resource.get("description", ""),
+                resource.get("path", ""),
+                key,
+                columns,
+                rows,
+                [
+                    (", ".join(own), f"{other or table.name}.{', '.join(fields_)}")
+                    for own, other, fields_ in references
+                ],
+            )
+        )
+    return pages

@@ -1,0 +1,205 @@
+"""`make figures`: the committed figures are what the data draws, and they draw it honestly."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import pytest
+from conftest import ROOT, read_rows, set_cell
+from sco_data.package.typed import load_package
+from sco_data.publish import figure_files, figures
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def rendered() -> dict[str, str]:
+    return figure_files.rendered(ROOT)
+
+
+@pytest.fixture(scope="module")
+def tables() -> dict:
+    return load_package(ROOT)
+
+
+def marks(svg: str, name: str) -> list[ET.Element]:
+    """The items of the mark called `name`: Vega gives its group the class <name>_marks, or
+    <name>_<n>_marks when Altair numbers the copies of a mark in concatenated charts."""
+    pattern = re.compile(rf"{name}(_\d+)?_marks")
+    groups = [
+        g
+        for g in ET.fromstring(svg).iter(f"{SVG}g")
+        if any(pattern.fullmatch(c) for c in g.get("class", "").split())
+    ]
+    return [item for g in groups for item in g if item.tag != f"{SVG}title"]
+
+
+def sco_memberships() -> list[dict]:
+    _, rows = read_rows(ROOT / "data" / "memberships.csv")
+    return [r for r in rows if r["organisation_id"] == "sco"]
+
+
+def test_the_committed_figures_are_what_the_data_draws(rendered):
+    # Specs first: they hold the data, so a mismatch names what changed.
+    for file, text in sorted(
+        rendered.items(), key=lambda item: not item[0].endswith(".json")
+    ):
+        committed = ROOT / file
+        assert committed.is_file(), f"{file} is missing: run `make figures`"
+        if file.endswith(".json"):
+            assert json.loads(committed.read_text("utf-8")) == json.loads(text), (
+                f"{file} no longer matches the data: run `make figures`"
+            )
+        # vl-convert's SVG is deterministic (fonts bundled, days in UTC): compare bytes.
+        assert committed.read_text("utf-8") == text, f"{file}: run `make figures`"
+
+
+def test_every_figure_has_its_two_files_and_nothing_else_is_there(rendered):
+    expected = {
+        f"{figure_files.FOLDER}/{f.name}.{ext}"
+        for f in figures.FIGURES
+        for ext in ("svg", "vl.json")
+    }
+    assert set(rendered) == expected
+    present = {
+        p.relative_to(ROOT).as_posix() for p in (ROOT / figure_files.FOLDER).iterdir()
+    }
+    assert present == expected
+
+
+def test_a_changed_row_makes_the_committed_figure_stale(package, capsys):
+    # Unchanged data draws the committed figures: the test above, on the repository itself.
+    shutil.copytree(ROOT / figure_files.FOLDER, package / figure_files.FOLDER)
+    line = next(
+        n
+        for n, row in enumerate(read_rows(package / "data" / "memberships.csv")[1], 2)
+        if row["state_iso3"] == "IRN" and row["status"] == "member"
+    )
+    # Iran joins a day later: its bar moves, and the 2023 summit had eight members.
+    set_cell(package, "memberships", line, "start_date", "2023-07-05")
+    assert figure_files.main([str(package), "--check"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"docs/figures/{file} no longer matches the data: run `make figures`."
+        for file in (
+            "status-timeline.vl.json",
+            "status-timeline.svg",
+            "summits.vl.json",
+            "summits.svg",
+        )
+    ]
+
+
+def test_one_status_bar_per_sco_membership_row(rendered):
+    svg = rendered["docs/figures/status-timeline.svg"]
+    bars = marks(svg, "status_bars")
+    rows = sco_memberships()
+    assert len(bars) == len(rows) == 48
+    labels = [bar.get("aria-label") for bar in bars]
+    assert (
+        "Belarus: member from 2024-07-04, still held (source src-kazinform-belarus-member-2024)"
+        in labels
+    )
+
+
+def test_a_start_known_to_the_month_is_drawn_over_the_month_not_on_a_day(tables):
+    periods, edges, _ = figures.status_periods(tables)
+    mongolia = periods[(periods.state == "Mongolia") & (periods.status == "observer")]
+    # Surely held only from the month's last day; June 1st is not claimed.
+    assert mongolia.surely_from.tolist() == ["2004-06-30"]
+    assert mongolia.start.tolist() == ["2004-06"]
+    edge = edges[(edges.state == "Mongolia") & (edges.edge == "start")]
+    assert edge[["from", "to", "known"]].values.tolist() == [
+        ["2004-06-01", "2004-06-30", "2004-06"]
+    ]
+    # Day-precision rows get no uncertain edge.
+    assert len(edges) == sum(
+        (r["start_precision"] != "day") + (r["end_precision"] not in ("day", ""))
+        for r in sco_memberships()
+    )
+
+
+def test_an_end_known_to_the_year_spans_the_whole_year(package):
+    line = next(
+        n
+        for n, row in enumerate(read_rows(package / "data" / "memberships.csv")[1], 2)
+        if row["state_iso3"] == "LKA" and row["status"] == "dialogue_partner"
+    )
+    set_cell(package, "memberships", line, "end_date", "2025-01-01")
+    set_cell(package, "memberships", line, "end_precision", "year")
+    periods, edges, _ = figures.status_periods(load_package(package))
+    sri_lanka = periods[
+        (periods.state == "Sri Lanka") & (periods.status == "dialogue_partner")
+    ]
+    # Its last day is some day of 2025: surely held through 1 January, maybe to 31 December.
+    assert sri_lanka.surely_to.tolist() == ["2025-01-02"]
+    assert sri_lanka.end.tolist() == ["2025"]
+    edge = edges[(edges.state == "Sri Lanka") & (edges.edge == "end")]
+    assert edge[["from", "to"]].values.tolist() == [["2025-01-02", "2026-01-01"]]
+
+
+def test_every_heads_of_state_summit_with_its_members_from_memberships(
+    tables, rendered
+):
+    _, events = read_rows(ROOT / "data" / "events.csv")
+    summits = [
+        e
+        for e in events
+        if e["event_type"] == "summit"
+        and e["organisation_id"] == "sco-heads-of-state-council"
+    ]
+    rows = figures.summit_rows(tables)
+    assert sorted(rows.id) == sorted(e["id"] for e in summits) and len(rows) == 25
+    members = dict(zip(rows.id, rows.members, strict=True))
+    # Six founders until India and Pakistan joined on the Astana summit's second day (2017);
+    # Iran joined on the day of the 2023 summit; Belarus on the 2024 summit's second day.
+    assert members["sco-summit-2001-shanghai"] == 6
+    assert members["sco-summit-2017-astana"] == 6
+    assert members["sco-summit-2018-qingdao"] == 8
+    assert members["sco-summit-2023-india-virtual"] == 9
+    assert members["sco-summit-2024-astana"] == 9
+    assert members["sco-summit-2025-tianjin"] == 10
+    assert (rows.members == rows.members_possible).all()  # every member date is a day
+    hosts = dict(zip(rows.id, rows.host, strict=True))
+    assert hosts["sco-summit-2020-videoconference"] == "Russian Federation"
+    assert len(marks(rendered["docs/figures/summits.svg"], "summit_bars")) == 25
+
+
+def test_one_corridor_mark_per_figure_shaped_by_its_qualifier(tables, rendered):
+    _, stats = read_rows(ROOT / "data" / "infrastructure_stats.csv")
+    points = marks(rendered["docs/figures/corridor-figures.svg"], "observations")
+    assert len(points) == len(stats) == 32
+    rows = figures.corridor_rows(tables)
+    capacity = rows[
+        rows.panel.str.startswith("China-Kazakhstan (Xi'an)")
+        & rows.panel.str.contains("annual capacity")
+    ]
+    # The conflict the issue names: 66,000, 66,500 and 133,000 TEU a year, each with its source.
+    assert sorted(capacity.value) == [66000, 66500, 133000, 133000]
+    assert set(capacity.qualifier) == {"over (at least)", "about", "exact"}
+    assert set(capacity.source_id) == {
+        s["source_id"]
+        for s in stats
+        if s["project_id"] == "xian-kazakhstan-terminal"
+        and s["metric"] == "annual_capacity"
+    }
+    spec = json.loads(rendered["docs/figures/corridor-figures.vl.json"])
+    shapes = {
+        tuple(layer["encoding"]["shape"]["scale"]["domain"])
+        for panel in spec["concat"]
+        for layer in panel["layer"]
+        if "shape" in layer.get("encoding", {})
+    }
+    assert shapes == {("exact", "over (at least)", "under (at most)", "about")}
+
+
+def test_figures_render_with_no_network():
+    spec = {
+        "data": {"url": "http://127.0.0.2:9/data.csv"},
+        "mark": "point",
+        "encoding": {"x": {"field": "a", "type": "quantitative"}},
+    }
+    with pytest.raises(ValueError, match="(?i)allowed|permission|url"):
+        figure_files.svg(spec)
