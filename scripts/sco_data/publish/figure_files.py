@@ -16,10 +16,10 @@ from pathlib import Path
 import altair as alt
 import vl_convert
 
+from sco_data.files import WriteFailed, write_changed
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.typed import load_package
 from sco_data.publish.figures import FIGURES, Figure
-from sco_data.text_files import write_if_changed
 
 FOLDER = "docs/figures"
 # vl-convert bundles several Vega-Lite versions: use the one Altair writes specs for.
@@ -67,9 +67,13 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 1 if files else 0
     (root / FOLDER).mkdir(parents=True, exist_ok=True)
-    for file, text in rendered(root).items():
-        if write_if_changed(root / file, text):
-            print(f"wrote {file}")
+    try:
+        written = write_changed({root / f: text for f, text in rendered(root).items()})
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path.relative_to(root).as_posix()}")
     return 0
 
 

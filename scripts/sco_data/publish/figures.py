@@ -434,6 +434,101 @@ def corridor_figures(tables: dict):
     )
 
 
+# ---------------------------------------------------------------- trade by year
+
+PARTNER_GROUPS = {"central_asia_5": "The five together"}
+COMPILERS = {  # whose statistics, as the colour shows it
+    "CHN": "China's statistics",
+    "": "not said",
+}
+
+
+def trade_rows(tables: dict) -> pd.DataFrame:
+    """China's total trade in goods with each partner, one row per source and year, in US
+    dollars (the one figure a source gives in yuan is left out rather than converted)."""
+    trade = tables["trade_stats"]
+    trade = trade[(trade["flow"] == "total") & (trade["unit"] == "USD")]
+    states = _names(tables, "states", "iso3", "name")
+    publishers = _names(tables, "sources", "id", "publisher")
+    rows = []
+    for row in trade.itertuples(index=False):
+        state = "" if pd.isna(row.partner_state_iso3) else str(row.partner_state_iso3)
+        group = "" if pd.isna(row.partner_group) else str(row.partner_group)
+        compiler = (
+            ""
+            if pd.isna(row.compiled_by_state_iso3)
+            else str(row.compiled_by_state_iso3)
+        )
+        words, _ = QUALIFIER_SHAPES.get(str(row.qualifier), (str(row.qualifier), ""))
+        source = str(row.source_id)
+        rows.append(
+            {
+                "partner": states.get(state, PARTNER_GROUPS.get(group, group)),
+                "year": int(pd.Timestamp(row.period_start_date).year),
+                "value": float(row.value),
+                "amount": _amount(float(row.value)),
+                "qualifier": words,
+                "statistics": COMPILERS.get(
+                    compiler, f"{states.get(compiler, compiler)}'s statistics"
+                ),
+                "source_id": source,
+                "source": publishers.get(source, source).split(" (")[0],
+            }
+        )
+    return pd.DataFrame(rows).sort_values(["partner", "year", "value"])
+
+
+def trade_by_year(tables: dict):
+    frame = trade_rows(tables)
+    shape = alt.Shape(
+        "qualifier:N",
+        title="the source says",
+        scale=alt.Scale(
+            domain=[words for words, _ in QUALIFIER_SHAPES.values()],
+            range=[mark for _, mark in QUALIFIER_SHAPES.values()],
+        ),
+        legend=alt.Legend(orient="top", symbolOpacity=1),
+    )
+    colour = alt.Color(
+        "statistics:N",
+        title="whose statistics",
+        scale=alt.Scale(range=list(STATUS_COLOURS)),
+        legend=alt.Legend(orient="top"),
+    )
+    points = (
+        alt.Chart(frame)
+        .mark_point(size=70, filled=True, opacity=0.85)
+        .encode(
+            x=alt.X("year:O", title=None, axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("value:Q", title=None, axis=alt.Axis(labelExpr=AMOUNT)),
+            shape=shape,
+            color=colour,
+            tooltip=[
+                "partner",
+                "year",
+                "amount",
+                "qualifier",
+                "statistics",
+                "source",
+                "source_id",
+            ],
+        )
+        .properties(width=260, height=160, name="observations")
+    )
+    chart = points.facet(
+        facet=alt.Facet("partner:N", title=None, sort=sorted(set(frame["partner"]))),
+        columns=3,
+    ).resolve_scale(y="independent")
+    return _finish(
+        chart,
+        "China's trade in goods with Central Asia, by year (US dollars)",
+        [
+            "One mark per row of trade_stats (total flow): every source keeps its own mark,",
+            "coloured by whose statistics it cites; Chinese and partner figures often differ.",
+        ],
+    )
+
+
 FIGURES = (
     Figure(
         "status-timeline",
@@ -449,5 +544,11 @@ FIGURES = (
         "corridor-figures",
         "Corridor projects' figures, one mark per source, shaped by qualifier",
         corridor_figures,
+    ),
+    Figure(
+        "trade-by-year",
+        "China's yearly trade in goods with each Central Asian state and the five together, "
+        "one mark per source",
+        trade_by_year,
     ),
 )
