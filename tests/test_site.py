@@ -178,7 +178,8 @@ def test_the_data_dictionary_and_changelog_pages(built):
     assert "<table>" in dictionary and 'id="memberships"' in dictionary
     assert "do not edit" not in dictionary  # the generated-file notice is not shown
     changelog = (built / "changelog.html").read_text("utf-8")
-    assert 'id="unreleased"' in changelog
+    version = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["version"]
+    assert version in changelog and "<h2" in changelog
 
 
 def test_a_new_table_gets_its_page_with_no_code(package, tmp_path):
