@@ -87,7 +87,7 @@ def _killed_after_feeding(big: Path, scratch: Path, kill) -> list[int]:
     """Start a run in a process group of its own, and `kill(run)` once the worker is busy
     with a large table; return the worker's process id."""
     run = subprocess.Popen(
-        [*VALIDATE, str(big), "--no-data-docs"],
+        [*VALIDATE, str(big)],
         env=_scratch_env(scratch),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -114,6 +114,8 @@ def test_a_run_killed_outright_leaves_no_worker_and_no_scratch(big, tmp_path):
     workers = _killed_after_feeding(big, scratch, lambda run: run.kill())
     assert _wait_for(lambda: all(_gone(p) for p in workers), 3), "worker outlived run"
     assert _wait_for(lambda: not list(scratch.iterdir()), 3), "scratch left behind"
+    half_built = [p for p in (big / "reports").iterdir() if p.name != "data-docs"]
+    assert half_built == []
 
 
 @linux_only
