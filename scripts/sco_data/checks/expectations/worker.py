@@ -29,8 +29,8 @@ from pathlib import Path
 
 # Only the standard library above, and light modules of our own: the worker must start
 # before anything heavy is imported.
-from sco_data.checks.expectations import LAYER
-from sco_data.files import owned_folder
+from sco_data.checks.expectations import DATA_DOCS, LAYER
+from sco_data.files import owned_folder, remove_own_beside
 
 SCRATCH_ENV = "SCO_SCRATCH_DIR"  # where scratch folders go, instead of /dev/shm
 SCRATCH_PREFIX = "sco-gx-"  # then the owner's process id: sco-gx-<pid>-<random>
@@ -58,9 +58,9 @@ class ParentWatch:
     its way out it removes the parent's scratch, which a killed parent cannot, and its own
     (the Data Docs being built)."""
 
-    def __init__(self, parent: int, scratch: Path):
+    def __init__(self, parent: int, scratch: Path, builds: list[Path]):
         self.parent, self.scratch = parent, scratch
-        self.own: list[Path] = []
+        self.builds = builds  # folders this worker builds new versions of
 
     def start(self) -> None:
         signal.signal(signal.SIGTERM, self._signalled)
@@ -92,8 +92,8 @@ class ParentWatch:
             time.sleep(0.02)
         if os.getppid() != self.parent:  # a living parent removes its scratch itself
             shutil.rmtree(self.scratch, ignore_errors=True)
-        for folder in self.own:
-            shutil.rmtree(folder, ignore_errors=True)
+        for target in self.builds:
+            remove_own_beside(target)
         os._exit(1)
 
 
@@ -224,7 +224,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--examples", default="5")
     args = parser.parse_args(argv)
     examples = None if args.examples == "all" else int(args.examples)
-    watch = ParentWatch(args.parent, args.scratch)
+    builds = [args.root / DATA_DOCS] if args.data_docs else []
+    watch = ParentWatch(args.parent, args.scratch, builds)
     watch.start()
     # The import this process exists to pay, while the main process reads the files:
     from sco_data.checks.expectations.session import Session
@@ -232,7 +233,6 @@ def main(argv: list[str] | None = None) -> int:
 
     quality = InProcess(args.root, args.data_docs, examples)
     quality.session = Session(args.root, args.data_docs, examples)
-    watch.own += [quality.session.docs] if quality.session.docs else []
     for line in sys.stdin:
         request = json.loads(line)
         if request == END:
