@@ -297,8 +297,9 @@ def summits(tables: dict):
         )
         .properties(name="summit_bars")
     )
+    # Members whose dates leave it open, faded; the legend keeps the solid colours.
     unsure = base.mark_bar(opacity=0.3).encode(
-        y="members:Q", y2="members_possible:Q", color="host:N"
+        y="members:Q", y2="members_possible:Q", color=alt.Color("host:N", legend=None)
     )
     counts = base.mark_text(dy=-6, fontSize=10).encode(
         y="members_possible:Q", text="members:Q"
