@@ -183,36 +183,19 @@ def grouped(findings: list[Finding]) -> list[Group]:
         groups.setdefault(key, []).append(finding)
     result = []
     for members in groups.values():
+        members.sort(key=lambda f: f.line or 0)
         first = members[0]
-        if first.line is None:
-            result.append(
-                Group(
-                    first.layer,
-                    first.file,
-                    first.column,
-                    first.rule,
-                    first.message,
-                    1,
-                    np.empty(0, dtype=np.int64),
-                    [first.value],
-                    first.also_found_by,
-                )
-            )
-            continue
-        members.sort(key=lambda f: f.line)
-        result.append(
-            Group(
-                first.layer,
-                first.file,
-                first.column,
-                first.rule,
-                first.message,
-                len(members),
-                np.array([f.line for f in members], dtype=np.int64),
-                [f.value for f in members],
-                first.also_found_by,
-            )
+        lines = [f.line for f in members if f.line is not None]
+        group = group_of(
+            first.layer,
+            first.file,
+            first.column,
+            first.rule,
+            first.message,
+            lines,
+            [f.value for f in members],
         )
+        result.append(replace(group, also_found_by=first.also_found_by))
     return result
 
 
