@@ -94,7 +94,7 @@ def _killed_after_feeding(big: Path, scratch: Path, kill) -> list[int]:
         start_new_session=True,
     )
     try:
-        fed = _wait_for(lambda: list(scratch.glob("sco-gx-*/events.arrow")), 120)
+        fed = _wait_for(lambda: list(scratch.glob("sco-gx-*/events-*.arrow")), 120)
         assert fed, "the run never handed a large table to the worker"
         assert fed[0].parent.name.startswith(f"sco-gx-{run.pid}-")
         workers = _children(run.pid)

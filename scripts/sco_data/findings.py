@@ -81,7 +81,8 @@ class Group:
         return len(self.lines) < self.count and len(self.lines) > 0
 
     def value_at(self, position: int) -> str | None:
-        if self.values is None:
+        # Values may be kept for the first lines only (see `Gathered`).
+        if self.values is None or position >= len(self.values):
             return None
         value = self.values[position]
         return None if value is None else str(value)
@@ -252,4 +253,68 @@ def group_from_record(record: dict) -> Group:
             "lines": np.asarray(record["lines"], dtype=np.int64),
             "also_found_by": tuple(record["also_found_by"]),
         }
+    )
+
+
+class ChainedValues:
+    """The values of several groups' lines, end to end, without copying them."""
+
+    def __init__(self, parts: list[Sequence]):
+        self.parts = [part for part in parts if len(part)]
+
+    def __len__(self) -> int:
+        return sum(len(part) for part in self.parts)
+
+    def __getitem__(self, position: int):
+        for part in self.parts:
+            if position < len(part):
+                return part[position]
+            position -= len(part)
+        raise IndexError(position)
+
+
+class Gathered:
+    """The groups one check finds batch by batch in a table, gathered into one group per
+    check: lines end to end, counts added, the first batch's message.
+
+    `values_kept` bounds the values held per group (None keeps them all): a whole column
+    written wrong in ten million rows would otherwise hold all its text until the end."""
+
+    def __init__(self, values_kept: int | None = None):
+        self.values_kept = values_kept
+        self.parts: dict[tuple, list[Group]] = {}
+
+    def add(self, key: tuple, group: Group) -> None:
+        parts = self.parts.setdefault(key, [])
+        if parts and group.values is not None and self.values_kept is not None:
+            room = self.values_kept - sum(len(p.values or ()) for p in parts)
+            group = replace(group, values=_first(group.values, max(room, 0)))
+        parts.append(group)
+
+    def add_all(self, groups: list[Group], check: object = None) -> None:
+        for group in groups:
+            self.add((check, group.layer, group.file, group.column, group.rule), group)
+
+    def groups(self) -> list[Group]:
+        return [_joined(parts) for parts in self.parts.values()]
+
+
+def _first(values: Sequence, count: int) -> Sequence:
+    return values if len(values) <= count else [values[i] for i in range(count)]
+
+
+def _joined(parts: list[Group]) -> Group:
+    first = parts[0]
+    if len(parts) == 1:
+        return first
+    values = (
+        None
+        if first.values is None
+        else ChainedValues([p.values for p in parts if p.values is not None])
+    )
+    return replace(
+        first,
+        count=sum(p.count for p in parts),
+        lines=np.concatenate([p.lines for p in parts]),
+        values=values,
     )

@@ -46,10 +46,12 @@ def _own_peak_mb() -> float:
 
 
 class _TreeMemory:
-    """Peak resident memory of a process and all its descendants, sampled every 20 ms."""
+    """Peak resident memory of a process and all its descendants together, and of each
+    alone (`own`: the process itself, `others`: its descendants), sampled every 20 ms."""
 
     def __init__(self, pid: int):
         self.pid, self.peak, self.done = pid, 0, False
+        self.own = self.others = 0
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
 
@@ -76,11 +78,18 @@ class _TreeMemory:
     def _sample(self) -> None:
         while not self.done:
             children, total, todo = self._children(), 0, [self.pid]
+            own = others = 0
             while todo:
                 pid = todo.pop()
-                total += self._rss_kb(pid)
+                rss = self._rss_kb(pid)
+                total += rss
+                if pid == self.pid:
+                    own = rss
+                else:
+                    others += rss
                 todo += children.get(pid, [])
             self.peak = max(self.peak, total)
+            self.own, self.others = max(self.own, own), max(self.others, others)
             time.sleep(0.02)
 
     def stop(self) -> float:
@@ -97,11 +106,15 @@ def _timed_process(command: list[str], cwd: Path | None = None) -> Stage:
     memory = _TreeMemory(process.pid)
     report, errors = process.communicate()
     seconds = time.perf_counter() - started
-    note = f"exit {process.returncode}, report {len(report) / 1000:,.1f} kB"
+    peak = memory.stop()
+    note = (
+        f"exit {process.returncode}, report {len(report) / 1000:,.1f} kB; peak of the "
+        f"main process {memory.own / 1024:,.0f} MB, of its workers {memory.others / 1024:,.0f} MB"
+    )
     errors = errors.decode("utf-8", "replace").strip()
     if process.returncode not in (0, 1) and errors:
         note += ": " + errors.splitlines()[-1][:80]
-    return Stage(Path(command[0]).name, seconds, memory.stop(), note)
+    return Stage(Path(command[0]).name, seconds, peak, note)
 
 
 class _Stopwatch:
@@ -130,7 +143,13 @@ class _KeptForGX:
         self.sent: list[tuple] = []
 
     def send(self, table: str, file: str, frame) -> None:
-        self.sent.append((table, file, frame))
+        self.sent.append(("batch", table, file, frame))
+
+    def end(self, table: str, file: str) -> None:
+        self.sent.append(("end", table, file, None))
+
+    def discard(self, table: str) -> None:
+        self.sent = [s for s in self.sent if s[1] != table]
 
     def findings(self) -> list:
         return []
@@ -149,8 +168,11 @@ def _in_process_stages(root: Path) -> list[Stage]:
 
     session = Session(root, data_docs=True)
     watch.lap("GX: import (worker process, beside the above)")
-    for name, file, frame in gx_input.sent:
-        findings += session.run(name, file, frame)
+    for step, name, file, frame in gx_input.sent:
+        if step == "batch":
+            session.add_batch(name, frame)
+        else:
+            findings += session.end_table(name, file)
     watch.lap("GX: suites (worker process)")
     session.finish()
     watch.lap("GX: Data Docs (worker process)")

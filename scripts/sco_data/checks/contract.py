@@ -2,7 +2,8 @@
 
 Every Table Schema rule (types, required, unique, enum, pattern, bounds, URI format, primary
 and foreign keys) becomes a vectorised check, so the contract frictionless enforces row by row
-is enforced here too, at pandas speed. Rule names match frictionless's error types, so the
+is enforced here too, at pandas speed: each cell's rules batch by batch as the file is read,
+the keys once every table is, on the hashes of their text that the batches left behind. Rule names match frictionless's error types, so the
 report can tell when both layers found the same problem.
 """
 
@@ -13,9 +14,10 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sco_data.checks import text_rules
-from sco_data.checks.pandera_run import LAYER, Rule, run
+from sco_data.checks.pandera_run import LAYER, Rule, run, run_keyed
 from sco_data.findings import Group, group_of
 from sco_data.package import arrow_text, table_schema
+from sco_data.package.compact import KeptTable
 from sco_data.package.csv_reader import NOT_UTF8, RawTable
 
 NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
@@ -76,7 +78,7 @@ def _numeric(field: dict, cells: pd.Series):
     return pd.to_numeric(cells, errors="coerce")
 
 
-def _field_checks(table: RawTable, field: dict, required: bool, part="cells"):
+def _field_checks(table: RawTable, field: dict, required: bool):
     """(pandera checks, their Rules) for one field, in the same order."""
     name = field["name"]
     missing = table_schema.missing_values(table.schema)
@@ -91,10 +93,6 @@ def _field_checks(table: RawTable, field: dict, required: bool, part="cells"):
         rules.append(Rule(rule, message))
 
     constraints = table_schema.constraints(field)
-    if part == "keys":
-        if constraints.get("unique"):
-            _unique_check(table, name, missing, add)
-        return checks, rules
     if required or constraints.get("required"):
         add(
             _series(lambda s: ~arrow_text.is_in(s, missing)),
@@ -168,100 +166,94 @@ def _field_checks(table: RawTable, field: dict, required: bool, part="cells"):
     return checks, rules
 
 
-def _unique_check(table: RawTable, name: str, missing: list[str], add) -> None:
-    add(
-        _series(
-            lambda s: (
-                arrow_text.is_in(s, missing)
-                | ~arrow_text.repeated(table.distinct(name))
-            )
-        ),
-        "unique-error",
-        lambda v: f"'{v}' appears in '{name}' on an earlier line; it must be unique.",
-        per_value=False,
-    )
-
-
 def _key_label(names: list[str]) -> str:
     return ",".join(names)
 
 
-def _table_checks(table: RawTable, tables: dict[str, RawTable]):
-    schema, missing = table.schema, table_schema.missing_values(table.schema)
+def _key_checks(kept: KeptTable, tables: dict[str, KeptTable]):
+    """(pandera checks on the kept key hashes, what each means): unique fields, then the
+    primary key, then each foreign key. A missing value is <NA>, and is neither a repeat
+    nor a reference."""
+    schema, header = kept.schema, set(kept.header)
     checks, rules = [], {}
-    key = table_schema.primary_key(schema)
-    if key and set(key) <= set(table.header):
-        checks.append(
-            pa.Check(
-                _series(
-                    lambda df: (
-                        ~arrow_text.repeated(table.distinct(key[0]))
-                        if len(key) == 1
-                        else ~df[key].duplicated(keep="first").to_numpy()
-                    )
+
+    def add(test, rule: Rule) -> None:
+        checks.append(pa.Check(test, name=rule.rule))
+        rules[len(checks) - 1] = rule
+
+    for field in table_schema.fields(schema):
+        name = field["name"]
+        if table_schema.constraints(field).get("unique") and name in header:
+            add(
+                lambda df, n=name: ~(df[n].duplicated(keep="first") & df[n].notna()),
+                Rule(
+                    "unique-error",
+                    lambda v, n=name: (
+                        f"'{v}' appears in '{n}' on an earlier line; it must be unique."
+                    ),
+                    name,
                 ),
-                name="primary-key",
             )
-        )
-        rules[len(checks) - 1] = Rule(
-            "primary-key",
-            lambda v: (
-                f"The key ({_key_label(key)}) = ({v}) is already used on an "
-                "earlier line; each row needs its own key."
+    key = table_schema.primary_key(schema)
+    if key and set(key) <= header:
+        add(
+            lambda df: ~df[key].duplicated(keep="first"),
+            Rule(
+                "primary-key",
+                lambda v: (
+                    f"The key ({_key_label(key)}) = ({v}) is already used on an "
+                    "earlier line; each row needs its own key."
+                ),
+                _key_label(key),
             ),
-            _key_label(key),
         )
     for own, resource, other in table_schema.foreign_keys(schema):
-        target = tables.get(resource) if resource else table
-        if target is None or target.frame is None:
+        target = tables.get(resource) if resource else kept
+        if target is None:
             continue  # the missing table is reported on its own
-        if not (set(own) <= set(table.header) and set(other) <= set(target.header)):
+        if not (set(own) <= header and set(other) <= set(target.header)):
             continue  # a missing key column is reported once, as a missing column
 
         def resolves(df, own=own, other=other, target=target):
-            if len(own) == 1:  # every key of this package: Arrow looks it up in place
-                present = ~arrow_text.is_in(df[own[0]], missing)
-                found = arrow_text.resolves(
-                    table.distinct(own[0]), target.distinct(other[0])
-                )
-                return pd.Series(~present | found, index=df.index)
-            present = ~df[own].isin(missing).any(axis=1)
-            index = pd.MultiIndex.from_frame(target.frame[other].drop_duplicates())
-            return ~present | pd.MultiIndex.from_frame(df[own]).isin(index)
+            present = df[own].notna().all(axis=1)
+            if len(own) == 1:
+                found = df[own[0]].isin(target.keys[other[0]].dropna())
+            else:
+                targets = pd.MultiIndex.from_frame(target.keys[other].drop_duplicates())
+                found = pd.MultiIndex.from_frame(df[own]).isin(targets)
+            return ~present | found
 
-        checks.append(pa.Check(resolves, name="foreign-key"))
-        where = resource or table.name
-        rules[len(checks) - 1] = Rule(
-            "foreign-key",
-            lambda v, where=where, other=other: (
-                f"'{v}' is not a {_key_label(other)} "
-                f"of '{where}'; add that row first or fix the reference."
+        where = resource or kept.name
+        add(
+            resolves,
+            Rule(
+                "foreign-key",
+                lambda v, where=where, other=other: (
+                    f"'{v}' is not a {_key_label(other)} "
+                    f"of '{where}'; add that row first or fix the reference."
+                ),
+                _key_label(own),
             ),
-            _key_label(own),
         )
     return checks, rules
 
 
-def compile_table(table: RawTable, tables: dict[str, RawTable], part: str = "cells"):
-    """The pandera schema for one table, and what each of its checks means.
-
-    Two parts, run at different times: "cells" tests each cell on its own (types, required,
-    categories, shapes, bounds, lengths, text rules) and runs as soon as the table is read;
-    "keys" compares rows (unique fields, primary and foreign keys) once every table is."""
+def compile_table(table: RawTable):
+    """The pandera schema testing each cell of one table (or batch) on its own: types,
+    required, categories, shapes, bounds, lengths and the text rules; and what each of
+    its checks means."""
     schema = table.schema
     key = set(table_schema.primary_key(schema))
     columns, column_rules = {}, {}
     for field in table_schema.fields(schema):
         if field["name"] not in table.header or field["name"] not in table.frame:
             continue  # reported once as a missing column, not once per row
-        checks, rules = _field_checks(table, field, field["name"] in key, part)
+        checks, rules = _field_checks(table, field, field["name"] in key)
         if checks:
             columns[field["name"]] = pa.Column(str, checks=checks, nullable=False)
         for number, rule in enumerate(rules):
             column_rules[(field["name"], number)] = rule
-    checks, table_rules = _table_checks(table, tables) if part == "keys" else ([], {})
-    compiled = pa.DataFrameSchema(columns, checks=checks, name=table.name)
-    return compiled, column_rules, table_rules
+    return pa.DataFrameSchema(columns, name=table.name), column_rules
 
 
 def undecodable(tables: dict[str, RawTable]) -> list[Group]:
@@ -282,24 +274,19 @@ def undecodable(tables: dict[str, RawTable]) -> list[Group]:
     return groups
 
 
-def check_cells(table: RawTable) -> list[Group]:
-    compiled, column_rules, _ = compile_table(table, {}, "cells")
-    return run(compiled, table.frame, table.file, column_rules, {})
+def check_cells(
+    table: RawTable, values_kept: int | None = None
+) -> list[tuple[tuple, Group]]:
+    """Each cell's rules on a table, or one batch of it: (which check, its group)."""
+    compiled, column_rules = compile_table(table)
+    return run_keyed(compiled, table.frame, table.file, column_rules, {}, values_kept)
 
 
-def check_keys(tables: dict[str, RawTable]) -> list[Group]:
+def check_keys(tables: dict[str, KeptTable]) -> list[Group]:
+    """Keys across rows and tables, on what each table kept of its key columns."""
     groups = []
-    for table in tables.values():
-        if table.frame is not None:
-            compiled, column_rules, table_rules = compile_table(table, tables, "keys")
-            groups += run(compiled, table.frame, table.file, column_rules, table_rules)
+    for kept in tables.values():
+        checks, rules = _key_checks(kept, tables)
+        compiled = pa.DataFrameSchema(checks=checks, name=kept.name)
+        groups += run(compiled, kept.keys, kept.file, {}, rules, None, set(kept.keys))
     return groups
-
-
-def check(tables: dict[str, RawTable]) -> list[Group]:
-    """The whole contract on tables already read."""
-    groups = []
-    for table in tables.values():
-        if table.frame is not None:
-            groups += check_cells(table)
-    return groups + check_keys(tables)

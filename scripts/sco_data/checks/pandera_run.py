@@ -44,6 +44,18 @@ class CellValues:
         return ",".join(cell_text(v) for v in self.rows.iloc[position])
 
 
+class ReadBack:
+    """The values of a group found on compact columns (hashes of the text): only its lines
+    are known when it is found, and its values and message are read back from its file
+    before the report is made (`sco_data.checks.read_back`)."""
+
+    def __init__(self, columns: list[str], message: Callable[[str], str]):
+        self.columns, self.message = columns, message
+
+    def __len__(self) -> int:
+        return 0
+
+
 def _failing(result) -> np.ndarray:
     """Positions of the rows a check failed on."""
     output = result.check_output
@@ -55,32 +67,60 @@ def _failing(result) -> np.ndarray:
     return np.flatnonzero(~passed)
 
 
-def _group(frame: pd.DataFrame, file: str, rule: Rule, column: str, failing) -> Group:
+def _group(
+    frame: pd.DataFrame,
+    file: str,
+    rule: Rule,
+    column: str,
+    failing,
+    values_kept: int | None,
+    read_back: set[str],
+) -> Group:
     names = [n for n in column.split(",") if n in frame.columns] if column else []
     lines = frame.index.to_numpy()[failing]
-    values = CellValues(frame.iloc[failing][names]) if names else None
+    if set(names) & read_back:
+        values = ReadBack(names, rule.message)
+        return group_of(LAYER, file, column, rule.rule, "", lines, values)
+    shown = failing if values_kept is None else failing[:values_kept]
+    values = CellValues(frame.iloc[shown][names]) if names else None
     first = values[0] if values is not None and len(values) else None
     return group_of(LAYER, file, column, rule.rule, rule.message(first), lines, values)
 
 
-def run(
+def run_keyed(
     schema: pa.DataFrameSchema,
     frame: pd.DataFrame,
     file: str,
     column_rules: dict[tuple[str, int], Rule],
     table_rules: dict[int, Rule],
-) -> list[Group]:
-    """One group per failing check; the frame's index holds CSV line numbers."""
+    values_kept: int | None = None,
+    read_back: set[str] = frozenset(),
+) -> list[tuple[tuple, Group]]:
+    """(which check, its group) for each failing check; the frame's index holds CSV line
+    numbers. The key tells apart two checks of one column that break the same rule, so
+    that a table read in batches gathers each check's groups into one.
+
+    Each group keeps the values of its first `values_kept` lines (None: all of them);
+    a group naming a column of `read_back` has its values read back from the file."""
     groups = []
     for name, column in schema.columns.items():
         for number, check in enumerate(column.checks):
             rule = column_rules.get((name, number))
             failing = _failing(check(frame[name]))
             if rule is not None and len(failing):
-                groups.append(_group(frame, file, rule, name, failing))
+                group = _group(frame, file, rule, name, failing, values_kept, read_back)
+                groups.append(((schema.name, name, number), group))
     for number, check in enumerate(schema.checks):
         rule = table_rules.get(number)
         failing = _failing(check(frame))
         if rule is not None and len(failing):
-            groups.append(_group(frame, file, rule, rule.columns, failing))
+            group = _group(
+                frame, file, rule, rule.columns, failing, values_kept, read_back
+            )
+            groups.append(((schema.name, None, number), group))
     return groups
+
+
+def run(*args, **kwargs) -> list[Group]:
+    """The groups of `run_keyed`, without their keys."""
+    return [group for _, group in run_keyed(*args, **kwargs)]

@@ -8,12 +8,15 @@ import datetime as dt
 import pandas as pd
 import pandera.pandas as pa
 
-from sco_data.checks.pandera_run import Rule, run
+from sco_data.checks.pandera_run import Rule, run_keyed
 from sco_data.findings import Group
 from sco_data.package import table_schema
 from sco_data.package.dates import definitely_before, last_day
 
 MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner", "partner"}
+# Rules that read the text of ids rather than compare them: they run on each batch of the
+# table as it is read, the others once every table is, on what the batches kept.
+READS_TEXT = {"participant-id": "event_participants"}  # rule: its table
 
 
 class Context:
@@ -105,7 +108,8 @@ def _status_on_event_day(ctx: Context):
 
     def owner(org):  # the organisation whose memberships govern an event of `org`
         seen = set()
-        while isinstance(org, str) and org not in with_members and org not in seen:
+        # Ids are kept as hashes of their text (see sco_data.package.compact).
+        while pd.notna(org) and org not in with_members and org not in seen:
             seen.add(org)
             org = parent.get(org)
         return org if org in with_members else None
@@ -441,7 +445,7 @@ def rules(ctx: Context):
                     lambda c, t=table: _person_matches_state(c, t),
                 )
             )
-    if ctx.has("event_participants", "people"):
+    if ctx.has("event_participants"):
         found.append(
             (
                 "event_participants",
@@ -469,11 +473,20 @@ def _guarded(test, ctx):
     return check
 
 
-def check(frames: dict, schemas: dict, files: dict, today: dt.date) -> list[Group]:
+def _keyed(
+    frames: dict,
+    schemas: dict,
+    files: dict,
+    today: dt.date,
+    reading_text: bool,
+    values_kept: int | None,
+    hashed: dict[str, set[str]],
+) -> list[tuple[tuple, Group]]:
     ctx = Context(frames, schemas, today)
     by_table: dict[str, list] = {}
     for table, column, rule, message, test in rules(ctx):
-        by_table.setdefault(table, []).append((column, rule, message, test))
+        if (rule in READS_TEXT) == reading_text:
+            by_table.setdefault(table, []).append((column, rule, message, test))
     groups = []
     for table, table_rules in by_table.items():
         checks, meanings = [], {}
@@ -481,5 +494,31 @@ def check(frames: dict, schemas: dict, files: dict, today: dt.date) -> list[Grou
             checks.append(pa.Check(_guarded(test, ctx), name=rule))
             meanings[number] = Rule(rule, message, column)
         schema = pa.DataFrameSchema(checks=checks, name=table)
-        groups += run(schema, frames[table], files[table], {}, meanings)
+        read_back = hashed.get(table, set())
+        groups += run_keyed(
+            schema, frames[table], files[table], {}, meanings, values_kept, read_back
+        )
     return groups
+
+
+def check(
+    frames: dict,
+    schemas: dict,
+    files: dict,
+    today: dt.date,
+    values_kept: int | None = None,
+    hashed: dict[str, set[str]] | None = None,
+) -> list[Group]:
+    """The rules that compare rows and tables, on what each table kept. `hashed` names
+    per table the columns held as hashes, whose values are read back from the file."""
+    found = _keyed(frames, schemas, files, today, False, values_kept, hashed or {})
+    return [group for _, group in found]
+
+
+def check_text(
+    table: str, frame, schema: dict, file: str, today: dt.date, values_kept=None
+) -> list[tuple[tuple, Group]]:
+    """The rules that read the text of ids, on one batch of a table: (check, group)."""
+    return _keyed(
+        {table: frame}, {table: schema}, {table: file}, today, True, values_kept, {}
+    )

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sco_data.package import table_schema
-from sco_data.package.csv_reader import RawTable, read_table
+from sco_data.package.csv_reader import RawTable, open_table, read_table
 from sco_data.package.descriptor import Descriptor
 from sco_data.package.descriptor import read as read_descriptor
 
@@ -53,7 +53,9 @@ def is_free_text(field: dict) -> bool:
     )
 
 
-def typed_frame(table: RawTable, free_text: bool = True) -> pd.DataFrame:
+def typed_frame(
+    table: RawTable, free_text: bool = True, skip: set[str] = frozenset()
+) -> pd.DataFrame:
     """The table with the schema's types; cells that do not parse become <NA>.
 
     `free_text=False` leaves prose columns out: rules that compare rows never read them, and
@@ -61,12 +63,12 @@ def typed_frame(table: RawTable, free_text: bool = True) -> pd.DataFrame:
     missing = table_schema.missing_values(table.schema)
     columns = {}
     for field in table_schema.fields(table.schema):
-        if free_text or not is_free_text(field):
+        if (free_text or not is_free_text(field)) and field["name"] not in skip:
             # Each distinct cell is parsed once, then spread over the rows.
             codes, distinct = table.distinct(field["name"])
             typed = _typed_column(field, distinct, missing)
             columns[field["name"]] = pd.Series(typed).array.take(codes)
-    return pd.DataFrame(columns, index=table.frame.index)
+    return pd.DataFrame(columns, index=table.frame.index, copy=False)
 
 
 def iter_tables(root: Path, descriptor: Descriptor):
@@ -77,6 +79,16 @@ def iter_tables(root: Path, descriptor: Descriptor):
         schema = descriptor.schemas.get(resource.get("schema"))
         if isinstance(name, str) and isinstance(file, str) and schema is not None:
             yield read_table(root, resource, schema)
+
+
+def iter_opened(root: Path, descriptor: Descriptor):
+    """Each table in the descriptor's order, its file scanned but its rows not yet read
+    (see `csv_reader.batches`)."""
+    for resource in descriptor.resources():
+        name, file = resource.get("name"), resource.get("path")
+        schema = descriptor.schemas.get(resource.get("schema"))
+        if isinstance(name, str) and isinstance(file, str) and schema is not None:
+            yield open_table(root, resource, schema)
 
 
 def read_tables(root: Path, descriptor: Descriptor) -> dict[str, RawTable]:

@@ -9,12 +9,15 @@ from __future__ import annotations
 import os
 import shutil
 import warnings
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
 from sco_data.checks.expectations import DATA_DOCS, LAYER
+from sco_data.checks.expectations.feed import PRESENT
 from sco_data.checks.expectations.suites import read_suite
+from sco_data.checks.pandera_run import ReadBack
 from sco_data.files import folder_beside, replace_folder
 from sco_data.findings import Group, cell_text, group_of
 
@@ -80,9 +83,11 @@ def _not_written(error: BaseException) -> str:
     )
 
 
-def _result_groups(result, file) -> list[Group]:
+def _result_groups(outcomes, file, hashed: set[str] = frozenset()) -> list[Group]:
+    """One group per failed expectation; one naming a column kept as hashes has its
+    values read back from the file (`ReadBack`)."""
     groups = []
-    for outcome in result.results:
+    for outcome in outcomes:
         if outcome.success:
             continue
         config = outcome.expectation_config
@@ -111,8 +116,12 @@ def _result_groups(result, file) -> list[Group]:
             )
             continue
         lines = [int(row.pop("line")) for row in rows]
-        values = [",".join(cell_text(v) for v in row.values()) for row in rows]
         count = found.get("unexpected_count") or len(rows)
+        if hashed & set((column or "").split(",")):
+            values = ReadBack(column.split(","), partial(_message, expectation))
+            groups.append(group_of(LAYER, file, column, rule, "", lines, values, count))
+            continue
+        values = [",".join(cell_text(v) for v in row.values()) for row in rows]
         message = _message(expectation, values[0])
         groups.append(
             group_of(LAYER, file, column, rule, message, lines, values, count)
@@ -120,12 +129,114 @@ def _result_groups(result, file) -> list[Group]:
     return groups
 
 
+# Expectations about the table as a whole: computed once, from the columns each batch
+# leaves behind; every other expectation is about each row alone and runs batch by batch.
+TABLE_LEVEL = {
+    "expect_table_row_count_to_be_between",
+    "expect_column_proportion_of_non_null_values_to_be_between",
+    "expect_compound_columns_to_be_unique",
+    "expect_column_values_to_be_unique",
+}
+
+
+def _kept_columns(expectations: list[dict]) -> list[str]:
+    names = []
+    for expectation in expectations:
+        kwargs = expectation["kwargs"]
+        for name in [kwargs.get("column"), *(kwargs.get("column_list") or [])]:
+            if name and name not in names:
+                names.append(name)
+    return names
+
+
+def _compact(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, set[str]]:
+    """What a batch leaves for the table-level expectations: only their columns, text
+    categories as 64-bit hashes of the text (equal text, equal hash), 9 bytes a row
+    however long the text."""
+    kept, hashed = {}, set()
+    for name in columns:
+        if name not in frame.columns:
+            continue  # GX reports the missing column
+        values = frame[name]
+        text = isinstance(values.dtype, pd.CategoricalDtype)
+        if text and list(values.cat.categories) != [PRESENT]:
+            categories = values.cat.categories.to_numpy(dtype=object)
+            hashes = pd.array(pd.util.hash_array(categories), dtype="UInt64")
+            # code -1 (a missing value) becomes <NA>
+            kept[name] = hashes.take(values.cat.codes.to_numpy(), allow_fill=True)
+            hashed.add(name)
+        else:
+            kept[name] = values.array
+    return pd.DataFrame(kept, index=frame.index, copy=False), hashed
+
+
+def _merged_result(results: list, listing: int | None) -> dict:
+    """One expectation's result dicts over the batches, as one run over all rows gives."""
+    if len(results) == 1:
+        return results[0]
+    merged = dict(results[0])
+    for key in ("element_count", "missing_count", "unexpected_count"):
+        if key in merged:
+            merged[key] = sum(r.get(key) or 0 for r in results)
+    for key in ("partial_unexpected_list", "partial_unexpected_index_list"):
+        if key in merged:
+            joined = [item for r in results for item in (r.get(key) or [])]
+            merged[key] = joined if listing is None else joined[:listing]
+    for key in ("unexpected_list", "unexpected_index_list"):
+        if key in merged:
+            merged[key] = [item for r in results for item in (r.get(key) or [])]
+    if "partial_unexpected_counts" in merged:
+        counts: dict = {}
+        for r in results:
+            for item in r.get("partial_unexpected_counts") or []:
+                value = item["value"]
+                key = repr(value)
+                counts[key] = (value, counts.get(key, (value, 0))[1] + item["count"])
+        ranked = sorted(counts.values(), key=lambda pair: -pair[1])[:20]
+        merged["partial_unexpected_counts"] = [
+            {"value": value, "count": count} for value, count in ranked
+        ]
+    elements = merged.get("element_count") or 0
+    missing = merged.get("missing_count") or 0
+    unexpected = merged.get("unexpected_count") or 0
+    if elements:
+        merged["missing_percent"] = 100 * missing / elements
+        merged["unexpected_percent_total"] = 100 * unexpected / elements
+    present = elements - missing
+    if present:
+        merged["unexpected_percent"] = 100 * unexpected / present
+        merged["unexpected_percent_nonmissing"] = 100 * unexpected / present
+    return merged
+
+
+class _TableRun:
+    """One table's expectations over its batches: verdicts and located failures gathered
+    per expectation (by its number in the suite), and the columns the table-level ones read."""
+
+    def __init__(self, stored: list[dict]):
+        self.rowwise = [e for e in stored if e["type"] not in TABLE_LEVEL]
+        self.table_level = [e for e in stored if e["type"] in TABLE_LEVEL]
+        self.kept_columns = _kept_columns(self.table_level)
+        self.verdicts: dict[
+            int, object
+        ] = {}  # number -> first result, success gathered
+        self.located: dict[
+            int, list
+        ] = {}  # number -> results of the batches that failed
+        self.parts: list[pd.DataFrame] = []
+        self.hashed: set[str] = set()
+        self.first = None  # the first batch's suite result: its meta, for Data Docs
+
+
 class Session:
-    """One GX context for a whole validation: the tables' suites run in it one by one, as
-    their data arrive, and the Data Docs are built from all of them at the end."""
+    """One GX context for a whole validation: each table's suite runs on its batches as
+    they arrive (the expectations about the table as a whole once it has ended), and the
+    Data Docs are built from all of them at the end, one validation per table as if its
+    rows had come at once."""
 
     def __init__(self, root: Path, data_docs: bool = True, examples: int | None = 5):
         self.root, self.notes = root, []
+        self.examples = examples
         # How many failing rows each failed expectation lists; None lists every one.
         if examples is None:
             self.listing = {"result_format": "COMPLETE"}
@@ -146,48 +257,152 @@ class Session:
                 self.notes.append(_not_written(error))
         self.gx, self.context = _context(self.docs)
         self.source = self.context.data_sources.add_pandas("package")
+        self.tables: dict[str, _TableRun] = {}
+        self.batches: dict[str, object] = {}
 
-    def _validate(self, name: str, expectations: list, frame, result_format: dict):
+    def _suite(self, name: str, expectations: list[dict]):
         from great_expectations.core.expectation_suite import ExpectationSuite
 
-        suite = self.context.suites.add(
-            ExpectationSuite(name=name, expectations=expectations)
-        )
-        asset = self.source.add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe("all rows")
-        definition = self.context.validation_definitions.add(
-            self.gx.ValidationDefinition(name=name, data=batch, suite=suite)
-        )
-        return definition.run(
+        return ExpectationSuite(name=name, expectations=expectations)
+
+    def _batch_definition(self, table: str):
+        if table not in self.batches:
+            asset = self.source.add_dataframe_asset(table)
+            self.batches[table] = asset.add_batch_definition_whole_dataframe("all rows")
+        return self.batches[table]
+
+    def _validate(self, table: str, expectations: list, frame, result_format: dict):
+        """GX's run of a suite on one batch (a dataframe batch of the table's asset)."""
+        from great_expectations.validator.v1_validator import Validator
+
+        validator = Validator(
+            batch_definition=self._batch_definition(table),
             batch_parameters={"dataframe": frame},
             result_format=result_format,
         )
+        return validator.validate_expectation_suite(self._suite(table, expectations))
+
+    def _run_part(self, state: _TableRun, table: str, expectations, frame) -> None:
+        """Verdicts of `expectations` on a batch; then, only for those that failed, a
+        second run that counts the failing rows and lists the first few (or all, when
+        asked). Listing rows costs about half as much again, and a valid package has none
+        to list."""
+        if not expectations:
+            return
+        verdicts = self._validate(
+            table, expectations, frame, {"result_format": "BOOLEAN_ONLY"}
+        )
+        state.first = state.first or verdicts
+        failed = []
+        for outcome in verdicts.results:
+            number = outcome.expectation_config.meta["number"]
+            kept = state.verdicts.setdefault(number, outcome)
+            kept.success = kept.success and outcome.success
+            if not outcome.success:
+                failed.append(
+                    next(e for e in expectations if e["meta"]["number"] == number)
+                )
+        if failed:
+            located = self._validate(table, failed, frame, self.listing)
+            for outcome in located.results:
+                number = outcome.expectation_config.meta["number"]
+                state.located.setdefault(number, []).append(outcome)
+
+    def add_batch(self, table: str, frame: pd.DataFrame) -> None:
+        """Run the row-by-row expectations of the table's suite on one batch of it."""
+        if table not in self.tables:
+            stored = read_suite(self.root, table)["expectations"]
+            # Numbered, because GX may report results in another order than the suite's.
+            numbered = [
+                {**e, "meta": {**e.get("meta", {}), "number": n}}
+                for n, e in enumerate(stored)
+            ]
+            self.tables[table] = _TableRun(numbered)
+        state = self.tables[table]
+        if state.table_level:
+            part, hashed = _compact(frame, state.kept_columns)
+            state.parts.append(part)
+            state.hashed |= hashed
+        self._run_part(state, table, state.rowwise, frame)
+
+    def discard(self, table: str) -> None:
+        """Forget what the table's batches gave: it is being read again from the start."""
+        self.tables.pop(table, None)
+
+    def end_table(self, table: str, file: str) -> list[Group]:
+        """The table-level expectations on what the batches kept, then the table's
+        results as one validation: its groups of findings, and its Data Docs pages."""
+        state = self.tables.pop(table, None)
+        if state is None:
+            return []
+        if state.table_level:
+            kept = pd.concat(state.parts) if state.parts else pd.DataFrame()
+            state.parts = []
+            self._run_part(state, table, state.table_level, kept)
+            del kept
+        ordered = [state.verdicts[n] for n in sorted(state.verdicts)]
+        self._store(table, ordered, state.first)
+        if not state.located:
+            return []
+        located = []
+        for number in sorted(state.located):
+            outcomes = state.located[number]
+            first = outcomes[0]
+            first.result = _merged_result([o.result for o in outcomes], self.examples)
+            first.success = False
+            located.append(first)
+        self._store(f"{table}: failures", located, state.first)
+        return _result_groups(located, file, state.hashed)
+
+    def _store(self, name: str, results: list, template) -> None:
+        """One validation result for the whole table, stored as a validation definition's
+        run stores it, for the Data Docs."""
+        import datetime
+
+        from great_expectations.core.expectation_validation_result import (
+            ExpectationSuiteValidationResult,
+        )
+        from great_expectations.core.run_identifier import RunIdentifier
+        from great_expectations.data_context.types.resource_identifiers import (
+            ExpectationSuiteIdentifier,
+            ValidationResultIdentifier,
+        )
+        from great_expectations.validator.validator import calc_validation_statistics
+
+        if self.docs is None or template is None:
+            return
+        statistics = calc_validation_statistics(results)
+        run_id = RunIdentifier(run_time=datetime.datetime.now(datetime.UTC))
+        meta = dict(template.meta)
+        meta.update(run_id=run_id, validation_time=run_id.run_time)
+        suite = ExpectationSuiteIdentifier(name=name)
+        result = ExpectationSuiteValidationResult(
+            success=statistics.success,
+            results=results,
+            suite_name=name,
+            statistics={
+                "evaluated_expectations": statistics.evaluated_expectations,
+                "successful_expectations": statistics.successful_expectations,
+                "unsuccessful_expectations": statistics.unsuccessful_expectations,
+                "success_percent": statistics.success_percent,
+            },
+            meta=meta,
+            batch_id=template.batch_id,
+        )
+        self.context.validation_results_store.store_validation_results(
+            suite_validation_result=result,
+            suite_validation_result_identifier=ValidationResultIdentifier(
+                batch_identifier=template.batch_id,
+                expectation_suite_identifier=suite,
+                run_id=run_id,
+            ),
+            expectation_suite_identifier=suite,
+        )
 
     def run(self, table: str, file: str, frame: pd.DataFrame) -> list[Group]:
-        """Pass or fail for every expectation first; then, only for those that failed,
-        a second run that counts the failing rows and lists the first few (or all, when
-        asked). Listing rows costs about half as much again on every expectation, and a
-        valid package has none to list."""
-        stored = read_suite(self.root, table)["expectations"]
-        if not stored:
-            return []
-        # Numbered, because GX may report results in another order than the suite's.
-        stored = [
-            {**e, "meta": {**e.get("meta", {}), "number": n}}
-            for n, e in enumerate(stored)
-        ]
-        verdicts = self._validate(
-            table, stored, frame, {"result_format": "BOOLEAN_ONLY"}
-        )
-        failed = [
-            stored[outcome.expectation_config.meta["number"]]
-            for outcome in verdicts.results
-            if not outcome.success
-        ]
-        if not failed:
-            return []
-        located = self._validate(f"{table}: failures", failed, frame, self.listing)
-        return _result_groups(located, file)
+        """The whole suite on a table given at once."""
+        self.add_batch(table, frame)
+        return self.end_table(table, file)
 
     def finish(self) -> None:
         if self.docs is None:

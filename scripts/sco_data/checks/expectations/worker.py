@@ -25,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 # Only the standard library above, and light modules of our own: the worker must start
@@ -126,7 +127,7 @@ class InProcess:
             str
         ] = []  # about the run, not the package: no exit code of theirs
 
-    def send(self, table: str, file: str, frame) -> None:
+    def _guarded(self, step, *args) -> None:
         from sco_data.checks.expectations.session import Session
         from sco_data.findings import check_failed, grouped
 
@@ -134,10 +135,23 @@ class InProcess:
             self.session = self.session or Session(
                 self.root, self.data_docs, self.examples
             )
-            self.found += self.session.run(table, file, frame)
+            self.found += step(self.session, *args) or []
         except Exception as error:  # noqa: BLE001 - the report must always be printed
             failed = check_failed(LAYER, f"{type(error).__name__}: {error}")
             self.found += grouped([failed])
+
+    def send(self, table: str, file: str, frame) -> None:
+        """One batch of the table's rows."""
+        self._guarded(lambda session: session.add_batch(table, frame))
+
+    def end(self, table: str, file: str) -> None:
+        """The table has no more rows."""
+        self._guarded(lambda session: session.end_table(table, file))
+
+    def discard(self, table: str) -> None:
+        """The table is being read again from its first row."""
+        if self.session:
+            self.session.discard(table)
 
     def findings(self) -> list:
         if self.session:
@@ -162,6 +176,7 @@ class Worker:
             command.append("--data-docs")
         command += ["--examples", "all" if examples is None else str(examples)]
         self.notes: list[str] = []
+        self.sent = 0
         self.scratch = _scratch_dir()
         command += ["--scratch", str(self.scratch)]
         try:
@@ -184,9 +199,17 @@ class Worker:
             pass  # the worker has stopped; `findings` says why
 
     def send(self, table: str, file: str, frame) -> None:
-        path = self.scratch / f"{table}.arrow"
+        """One batch of the table's rows; the worker takes it up while the next is read."""
+        self.sent += 1
+        path = self.scratch / f"{table}-{self.sent}.arrow"
         _write_arrow(frame, path)
         self._request({"table": table, "file": file, "path": str(path)})
+
+    def end(self, table: str, file: str) -> None:
+        self._request({"table": table, "file": file, "end_table": True})
+
+    def discard(self, table: str) -> None:
+        self._request({"table": table, "discard": True})
 
     def stop(self) -> None:
         """On an interrupted run: end the worker and remove its scratch files."""
@@ -208,7 +231,34 @@ class Worker:
             return grouped([check_failed(LAYER, last)])
         answer = json.loads(output)
         self.notes = answer["notes"]
-        return [group_from_record(found) for found in answer["findings"]]
+        return [_from_answer(found, group_from_record) for found in answer["findings"]]
+
+
+def _answer(group, as_record) -> dict:
+    """A group as JSON; one whose values are to be read back says which, and from what
+    expectation its message is made."""
+    from sco_data.checks.pandera_run import ReadBack
+
+    if not isinstance(group.values, ReadBack):
+        return as_record(group)
+    record = as_record(replace(group, values=None))
+    expectation = group.values.message.args[0]
+    record["read_back"] = {"columns": group.values.columns, "expectation": expectation}
+    return record
+
+
+def _from_answer(record: dict, group_from_record):
+    read_back = record.pop("read_back", None)
+    group = group_from_record(record)
+    if read_back is None:
+        return group
+    from functools import partial
+
+    from sco_data.checks.expectations.session import _message
+    from sco_data.checks.pandera_run import ReadBack
+
+    message = partial(_message, read_back["expectation"])
+    return replace(group, values=ReadBack(read_back["columns"], message))
 
 
 def start(root: Path, data_docs: bool, separate_process: bool):
@@ -237,11 +287,21 @@ def main(argv: list[str] | None = None) -> int:
         request = json.loads(line)
         if request == END:
             break
-        quality.send(request["table"], request["file"], _read_arrow(request["path"]))
+        if request.get("end_table"):
+            quality.end(request["table"], request["file"])
+        elif request.get("discard"):
+            quality.discard(request["table"])
+        else:
+            frame = _read_arrow(request["path"])
+            quality.send(request["table"], request["file"], frame)
+            del frame
     else:
         watch.leave()  # the parent is gone: nobody to report to, no Data Docs to build
     found = quality.findings()
-    answer = {"findings": [as_record(g) for g in found], "notes": quality.notes}
+    answer = {
+        "findings": [_answer(g, as_record) for g in found],
+        "notes": quality.notes,
+    }
     json.dump(answer, sys.stdout)
     return 0
 

@@ -1,0 +1,110 @@
+"""What the rules across rows and tables keep of a table once its batches are gone.
+
+A table is read and checked a batch at a time (`csv_reader.batches`); the keys and the
+semantic rules compare rows across the whole table and across tables, so each batch leaves
+behind a compact copy of the columns they compare:
+- every key column (primary, unique, foreign, or the target of a foreign key) as a 64-bit
+  hash of its text, <NA> where the value is missing: equal text, equal hash, at 9 bytes a row
+  whatever the length of the ids;
+- every other column but prose with the schema's types (dates, numbers, categories), plain
+  text columns (ids, codes) again as hashes of their text.
+A finding on a hashed column names its lines; its values are read back from the file.
+Two different texts share a hash with odds of about n² / 2⁶⁵ for n rows (one in 300,000 at ten
+million rows); a repeat found that way would be reported, never hidden.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sco_data.package import table_schema
+from sco_data.package.csv_reader import RawTable
+from sco_data.package.typed import is_free_text, typed_frame
+
+
+@dataclass
+class KeptTable:
+    name: str
+    file: str
+    schema: dict
+    header: list[str]
+    keys: pd.DataFrame  # hashed text of each key column, indexed by CSV line
+    typed: pd.DataFrame  # typed non-prose columns, indexed by CSV line
+    hashed: set[str] = field(default_factory=set)  # columns of `typed` held as hashes
+
+
+def key_columns(descriptor) -> dict[str, set[str]]:
+    """Per table, the columns a key names: its own keys, and the targets of others'."""
+    found: dict[str, set[str]] = {}
+    for resource in descriptor.resources():
+        name = resource.get("name")
+        schema = descriptor.schemas.get(resource.get("schema")) or {}
+        columns = found.setdefault(name, set())
+        columns |= set(table_schema.primary_key(schema))
+        columns |= {
+            f["name"]
+            for f in table_schema.fields(schema)
+            if table_schema.constraints(f).get("unique")
+        }
+        for own, target, other in table_schema.foreign_keys(schema):
+            columns |= set(own)
+            found.setdefault(target or name, set()).update(other)
+    return found
+
+
+def text_hashes(table: RawTable, column: str) -> pd.api.extensions.ExtensionArray:
+    """The column's text as 64-bit hashes, <NA> for a missing value; each distinct value
+    is hashed once."""
+    codes, distinct = table.distinct(column)
+    missing = table_schema.missing_values(table.schema)
+    hashes = pd.array(
+        pd.util.hash_array(distinct.to_numpy(dtype=object)), dtype="UInt64"
+    )
+    hashes[distinct.isin(missing).to_numpy()] = pd.NA
+    return hashes.take(codes)
+
+
+def _is_plain_text(field: dict) -> bool:
+    return field.get("type", "string") == "string" and "enum" not in (
+        table_schema.constraints(field)
+    )
+
+
+def hashed_columns(schema: dict) -> set[str]:
+    """Plain text columns that are not prose (ids, codes): kept as hashes of their text."""
+    return {
+        f["name"]
+        for f in table_schema.fields(schema)
+        if f.get("type", "string") == "string"
+        and "enum" not in table_schema.constraints(f)
+        and not is_free_text(f)
+    }
+
+
+def kept_part(table: RawTable, keys: set[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(keys, typed) of one batch, as `KeptTable` holds them."""
+    columns = list(table.frame.columns)
+    plain = hashed_columns(table.schema) & set(columns)
+    hashes = {n: text_hashes(table, n) for n in columns if n in keys or n in plain}
+    index = table.frame.index
+    key_frame = pd.DataFrame(
+        {n: hashes[n] for n in columns if n in keys}, index=index, copy=False
+    )
+    typed = typed_frame(table, free_text=False, skip=plain)
+    for name in plain:
+        typed[name] = hashes[name]
+    return key_frame, typed[[n for n in columns if n in typed.columns]]
+
+
+def joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The batches' parts as one frame, a column at a time: the parts' copy of a column
+    is let go as soon as it is joined, so joining never holds the table twice."""
+    if len(parts) == 1:
+        return parts[0]
+    index = pd.concat([pd.Series(index=p.index, dtype="int8") for p in parts]).index
+    columns = {}
+    for name in list(parts[0].columns):
+        columns[name] = pd.concat([p.pop(name) for p in parts], ignore_index=True).array
+    return pd.DataFrame(columns, index=index, copy=False)
