@@ -117,21 +117,40 @@ def _timed_process(command: list[str], cwd: Path | None = None) -> Stage:
     return Stage(Path(command[0]).name, seconds, peak, note)
 
 
+def _resident_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return _own_peak_mb()
+
+
 class _Stopwatch:
-    """Seconds per stage, added up over the tables, and the peak memory so far."""
+    """Seconds per stage, added up over the tables and batches, and the process's largest
+    resident memory while the stage ran (sampled every 10 ms)."""
 
     def __init__(self):
         self.seconds: dict[str, float] = {}
         self.peak: dict[str, float] = {}
         self.started = time.perf_counter()
+        self.highest, self.done = _resident_mb(), False
+        self.thread = threading.Thread(target=self._sample, daemon=True)
+        self.thread.start()
+
+    def _sample(self) -> None:
+        while not self.done:
+            self.highest = max(self.highest, _resident_mb())
+            time.sleep(0.01)
 
     def lap(self, stage: str) -> None:
         now = time.perf_counter()
         self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.started
-        self.peak[stage] = _own_peak_mb()
+        highest = max(self.highest, _resident_mb())
+        self.peak[stage] = max(self.peak.get(stage, 0.0), highest)
+        self.highest = _resident_mb()
         self.started = now
 
     def stages(self) -> list[Stage]:
+        self.done = True
         return [Stage(n, s, self.peak[n]) for n, s in self.seconds.items()]
 
 
@@ -244,8 +263,10 @@ def run(
     from sco_data.package.descriptor import read as read_descriptor
 
     files = list(read_descriptor(target).resource_files().values())
+    csv_bytes = sum((target / file).stat().st_size for file in files)
     whole = _timed_process([sys.executable, "-m", "sco_data.validate", str(target)])
     whole.name = "whole `make validate` (one process + GX worker)"
+    whole.note += f"; {whole.peak_mb * 2**20 / csv_bytes:.2f} bytes of peak memory per byte of CSV"
     frictionless = None
     if reference:
         frictionless = _timed_process(
@@ -268,7 +289,10 @@ def run(
     floor = _pyarrow_floor(
         target, files
     )  # last: its tables would inflate the stages' peak
-    rows_note = f"{total:,} rows in all tables ({rows:,} in each large table)"
+    rows_note = (
+        f"{total:,} rows in all tables ({rows:,} in each large table), "
+        f"{csv_bytes / 1e6:,.0f} MB of CSV"
+    )
     rows_note += ", distinct prose in every grown row" if prose else ""
     measured = (
         stages + [whole] + failing + ([frictionless] if frictionless else []) + [floor]
@@ -282,9 +306,11 @@ def run(
                 f"Python {sys.version.split()[0]}; {rows_note}."
             ),
             (
-                "Stages run one after the other in one process; their peak MB is that "
-                "process's peak so far. The whole run, and frictionless, are separate "
-                "processes: their peak MB counts all their processes together."
+                "Stages run one after the other in one process (GX's input kept for GX's "
+                "stages, which `make validate` runs in its worker); their peak MB is that "
+                "process's largest resident memory while the stage ran. The whole run, and "
+                "frictionless, are separate processes: their peak MB counts all their "
+                "processes together, and the note splits it per process."
             ),
             "",
             _table(measured, total, frictionless, floor),
@@ -297,6 +323,7 @@ def run(
     figures = {
         "rows": rows,
         "total_rows": total,
+        "csv_bytes": csv_bytes,
         "stages": [asdict(s) for s in measured],
     }
     write_changed(

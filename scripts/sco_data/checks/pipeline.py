@@ -124,15 +124,7 @@ class _Pass:
             self.lap("pandera: contract, cell by cell")
         if to_quality:
             self.quality.end(table.name, table.file)
-        kept = KeptTable(
-            table.name,
-            table.file,
-            table.schema,
-            table.header,
-            compact.joined(key_parts),
-            compact.joined(typed_parts),
-            compact.hashed_columns(table.schema),
-        )
+        kept = compact.kept_table(table, key_parts, typed_parts)
         return TableRun(gathered.groups(), kept, rows)
 
 

@@ -93,9 +93,29 @@ def kept_part(table: RawTable, keys: set[str]) -> tuple[pd.DataFrame, pd.DataFra
         {n: hashes[n] for n in columns if n in keys}, index=index, copy=False
     )
     typed = typed_frame(table, free_text=False, skip=plain)
-    for name in plain:
+    for name in plain - keys:  # a key column's hashes are kept once, in `keys`
         typed[name] = hashes[name]
-    return key_frame, typed[[n for n in columns if n in typed.columns]]
+    return key_frame, typed
+
+
+def kept_table(table: RawTable, key_parts: list, typed_parts: list) -> KeptTable:
+    """The table's kept columns, the batches' parts joined; a plain text column that is
+    also a key is held once and shared by both frames."""
+    keys = joined(key_parts)
+    typed = joined(typed_parts)
+    hashed = hashed_columns(table.schema)
+    columns = {}
+    for name in table_schema.field_names(table.schema):
+        if name in typed.columns:
+            columns[name] = typed[name].array
+        elif name in hashed and name in keys.columns:
+            columns[name] = keys[name].array
+    typed = pd.DataFrame(
+        columns, index=keys.index if len(keys.columns) else typed.index, copy=False
+    )
+    return KeptTable(
+        table.name, table.file, table.schema, table.header, keys, typed, hashed
+    )
 
 
 def joined(parts: list[pd.DataFrame]) -> pd.DataFrame:

@@ -38,6 +38,7 @@ SCRATCH_PREFIX = "sco-gx-"  # then the owner's process id: sco-gx-<pid>-<random>
 # The last request: an end of input without it means that the parent died.
 END = {"end": True}
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+BATCHES_WAITING = 2  # batches handed over but not yet taken up by the worker, at most
 
 
 def scratch_parent() -> Path:
@@ -199,7 +200,12 @@ class Worker:
             pass  # the worker has stopped; `findings` says why
 
     def send(self, table: str, file: str, frame) -> None:
-        """One batch of the table's rows; the worker takes it up while the next is read."""
+        """One batch of the table's rows; the worker takes it up while the next is read.
+        Batches waiting in shared memory are memory too: past a few, wait for the worker."""
+        while len(list(self.scratch.glob("*.arrow"))) >= BATCHES_WAITING:
+            if self.process.poll() is not None:
+                break  # the worker has stopped; `findings` says why
+            time.sleep(0.01)
         self.sent += 1
         path = self.scratch / f"{table}-{self.sent}.arrow"
         _write_arrow(frame, path)
