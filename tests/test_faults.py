@@ -24,6 +24,7 @@ import pytest
 from bad_inputs import CATALOGUE
 from conftest import ROOT, edit_json, set_cell
 from sco_data.bench import synthetic
+from sco_data.bench.processes import children, running
 from sco_data.checks.expectations import DATA_DOCS, suites
 from sco_data.publish import build, data_dictionary, release
 
@@ -45,27 +46,6 @@ def _wait_for(condition, seconds: float):
             return found
         time.sleep(0.02)
     return condition()
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue  # ended while we looked
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _gone(pid: int) -> bool:
-    """Ended: no such process, or a zombie waiting for whoever adopted it to reap it."""
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return True
-    return state in ("Z", "X")
 
 
 def _scratch_env(folder: Path) -> dict[str, str]:
@@ -97,7 +77,7 @@ def _killed_after_feeding(big: Path, scratch: Path, kill) -> list[int]:
         fed = _wait_for(lambda: list(scratch.glob("sco-gx-*/events-*.arrow")), 120)
         assert fed, "the run never handed a large table to the worker"
         assert fed[0].parent.name.startswith(f"sco-gx-{run.pid}-")
-        workers = _children(run.pid)
+        workers = children(run.pid)
         assert workers, "no worker process"
         # Once the worker has taken the table, it is busy validating it, with more queued.
         assert _wait_for(lambda: not fed[0].exists(), 60), "the worker never read it"
@@ -112,7 +92,7 @@ def test_a_run_killed_outright_leaves_no_worker_and_no_scratch(big, tmp_path):
     # As the out-of-memory killer does: SIGKILL, to the main process only.
     scratch = tmp_path / "scratch"
     workers = _killed_after_feeding(big, scratch, lambda run: run.kill())
-    assert _wait_for(lambda: all(_gone(p) for p in workers), 3), "worker outlived run"
+    assert _wait_for(lambda: not any(map(running, workers)), 3), "worker outlived run"
     assert _wait_for(lambda: not list(scratch.iterdir()), 3), "scratch left behind"
     half_built = [p for p in (big / "reports").iterdir() if p.name != "data-docs"]
     assert half_built == []
@@ -127,7 +107,7 @@ def test_after_a_run_killed_with_its_worker_the_next_run_leaves_no_scratch(
     workers = _killed_after_feeding(
         big, scratch, lambda run: os.killpg(run.pid, signal.SIGKILL)
     )
-    assert _wait_for(lambda: all(_gone(p) for p in workers), 5)
+    assert _wait_for(lambda: not any(map(running, workers)), 5)
     assert list(scratch.iterdir()), "nobody was left to clean up: the next run must"
     again = subprocess.run(
         [*VALIDATE, str(package), "--no-data-docs"],
@@ -147,7 +127,7 @@ def test_a_terminated_run_stops_its_worker_and_removes_its_scratch(big, tmp_path
     workers = _killed_after_feeding(
         big, scratch, lambda run: run.send_signal(signal.SIGTERM)
     )
-    assert all(_gone(p) for p in workers)
+    assert not any(map(running, workers))
     assert list(scratch.iterdir()) == []
 
 

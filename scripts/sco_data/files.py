@@ -19,6 +19,7 @@ import os
 import re
 import secrets
 import shutil
+import sys
 import tempfile
 from pathlib import Path
 
@@ -190,3 +191,42 @@ def replace_folder(new: Path, target: Path) -> None:
     finally:
         for old in aside:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _make_folder(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteFailed(folder, error) from error
+
+
+def stale_files(root: Path, expected: dict[str, str]) -> list[str]:
+    """The files (relative to `root`) whose text is not what `expected` says it should be."""
+    return [
+        file
+        for file, text in expected.items()
+        if not (root / file).is_file() or (root / file).read_text("utf-8") != text
+    ]
+
+
+def write_or_check(
+    root: Path, expected: dict[str, str], check: bool, remedy: str
+) -> int:
+    """What a command that generates files does: with `check`, name each stale file
+    (`<file> <remedy>`) and exit 1 if any is; else write them all, naming each one
+    written. A failed write is one line and exit 1."""
+    if check:
+        files = stale_files(root, expected)
+        for file in files:
+            print(f"{file} {remedy}", file=sys.stderr)
+        return 1 if files else 0
+    try:
+        for folder in {(root / file).parent for file in expected}:
+            _make_folder(folder)
+        written = write_changed({root / file: text for file, text in expected.items()})
+    except WriteFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    for path in written:
+        print(f"wrote {path.relative_to(root).as_posix()}")
+    return 0

@@ -19,7 +19,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import resource
 import subprocess
 import sys
 import threading
@@ -28,6 +27,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from sco_data.bench import synthetic
+from sco_data.bench.processes import descendants, resident_kb
 from sco_data.files import WriteFailed, write_changed
 
 BENCH_DIR = "bench"
@@ -41,10 +41,6 @@ class Stage:
     note: str = ""
 
 
-def _own_peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 class _TreeMemory:
     """Peak resident memory of a process and all its descendants together, and of each
     alone (`own`: the process itself, `others`: its descendants), sampled every 20 ms."""
@@ -55,40 +51,11 @@ class _TreeMemory:
         self.thread = threading.Thread(target=self._sample, daemon=True)
         self.thread.start()
 
-    def _children(self) -> dict[int, list[int]]:
-        children: dict[int, list[int]] = {}
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1]
-                except OSError:
-                    continue
-                children.setdefault(int(fields.split()[1]), []).append(int(entry))
-        return children
-
-    def _rss_kb(self, pid: int) -> int:
-        try:
-            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1])
-        except OSError:
-            pass
-        return 0
-
     def _sample(self) -> None:
         while not self.done:
-            children, total, todo = self._children(), 0, [self.pid]
-            own = others = 0
-            while todo:
-                pid = todo.pop()
-                rss = self._rss_kb(pid)
-                total += rss
-                if pid == self.pid:
-                    own = rss
-                else:
-                    others += rss
-                todo += children.get(pid, [])
-            self.peak = max(self.peak, total)
+            own = resident_kb(self.pid)
+            others = sum(map(resident_kb, descendants(self.pid)))
+            self.peak = max(self.peak, own + others)
             self.own, self.others = max(self.own, own), max(self.others, others)
             time.sleep(0.02)
 
@@ -118,10 +85,7 @@ def _timed_process(command: list[str], cwd: Path | None = None) -> Stage:
 
 
 def _resident_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return _own_peak_mb()
+    return resident_kb(os.getpid()) / 1024
 
 
 class _Stopwatch:

@@ -22,29 +22,10 @@ from pathlib import Path
 
 from sco_data.bench import synthetic
 from sco_data.bench.benchmark import BENCH_DIR
+from sco_data.bench.processes import children, running
 from sco_data.checks.expectations.worker import SCRATCH_PREFIX, scratch_parent
 
 VALIDATE = [sys.executable, "-m", "sco_data.validate"]
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _running(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state not in ("Z", "X")  # a zombie has ended; only its exit status waits
 
 
 def _scratch_of(pids: set[int]) -> list[Path]:
@@ -63,7 +44,7 @@ def _kill_one(package: Path, moment: float) -> tuple[int, list[int], int]:
         stderr=subprocess.DEVNULL,
     )
     time.sleep(moment)
-    workers = _children(run.pid)
+    workers = children(run.pid)
     waiting = sum(
         len(list(folder.glob("*.arrow"))) for folder in _scratch_of({run.pid})
     )
@@ -103,12 +84,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and (
-        _scratch_of(runs) or any(map(_running, workers))
+        _scratch_of(runs) or any(map(running, workers))
     ):
         time.sleep(0.1)
     left = [str(p) for p in _scratch_of(runs)]
     left += [str(p) for p in (package / "reports").glob(".data-docs-*")]
-    alive = [pid for pid in workers if _running(pid)]
+    alive = [pid for pid in workers if running(pid)]
     print(f"left behind: {left or 'nothing'}; workers still running: {alive or 'none'}")
     return 1 if left or alive else 0
 

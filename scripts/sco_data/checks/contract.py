@@ -14,7 +14,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from sco_data.checks import text_rules
-from sco_data.checks.pandera_run import LAYER, Rule, run, run_keyed
+from sco_data.checks.pandera_run import LAYER, Rule, aligned, run, run_keyed
 from sco_data.findings import Group, group_of
 from sco_data.package import arrow_text, table_schema
 from sco_data.package.compact import KeptTable
@@ -67,11 +67,6 @@ def _passes(missing, test):
     return check
 
 
-def _series(test):
-    """pandera wants a boolean Series aligned with the column."""
-    return lambda s: pd.Series(test(s), index=s.index)
-
-
 def _numeric(field: dict, cells: pd.Series):
     if field.get("type") == "date":
         return cells  # ISO dates compare correctly as text
@@ -95,7 +90,7 @@ def _field_checks(table: RawTable, field: dict, required: bool):
     constraints = table_schema.constraints(field)
     if required or constraints.get("required"):
         add(
-            _series(lambda s: ~arrow_text.is_in(s, missing)),
+            aligned(lambda s: ~arrow_text.is_in(s, missing)),
             "constraint-error",
             lambda v: f"'{name}' is required and must not be empty.",
         )

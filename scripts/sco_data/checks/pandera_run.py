@@ -30,6 +30,11 @@ class Rule:
     columns: str | None = None  # for table-wide checks: the columns the finding names
 
 
+def aligned(test):
+    """A vectorised test as pandera wants it: a boolean Series aligned with the column."""
+    return lambda cells: pd.Series(test(cells), index=cells.index)
+
+
 class CellValues:
     """The offending cells of one group, as a finding shows them, kept as the failing rows
     of the column(s) the finding names rather than as one string per cell."""

@@ -106,7 +106,9 @@ class _Pass:
             found = _guarded("pandera", contract.check_cells, part, self.values_kept)
             _gather(gathered, "cells", found)
             if table.name in semantics.READS_TEXT.values():
-                typed_text = typed_frame(part, free_text=False)
+                # The text of the ids and codes those rules read; the rest is typed above.
+                other = set(part.frame.columns) - compact.hashed_columns(table.schema)
+                typed_text = typed_frame(part, free_text=False, skip=other)
                 found = _guarded(
                     "pandera",
                     semantics.check_text,
@@ -134,7 +136,7 @@ def _data_layers(
     """Each table is checked cell by cell a batch at a time, each batch handed to GX as
     soon as it is read; the keys and the rules across tables run once all are read, on
     what the batches kept."""
-    findings, kept, rows = [], {}, {}
+    findings, kept, rows, opened = [], {}, {}, {}
     resources = {r.get("name"): r for r in descriptor.resources()}
     run = _Pass(
         root,
@@ -151,6 +153,7 @@ def _data_layers(
             findings += grouped(csv_file.check(root, resources[table.name], table))
             continue
         done = run.table(table)
+        opened[table.file] = table
         # The file's own problems, and those its reading met, come before its cells'.
         findings += grouped(csv_file.check(root, resources[table.name], table))
         findings += done.groups
@@ -166,7 +169,7 @@ def _data_layers(
     )
     findings += grouped(suites.drift(root, descriptor))
     lap("pandera: semantic rules")
-    return findings, rows
+    return findings, rows, opened
 
 
 def run_checks(
@@ -204,18 +207,14 @@ def run_checks(
     )
     listed = set(descriptor.resource_files().values())
     findings += grouped(csv_file.unlisted_files(root, listed))
-    rows = {}
+    rows, opened = {}, {}
     if not metadata_broken:
-        data_findings, rows = _data_layers(
+        data_findings, rows, opened = _data_layers(
             root, descriptor, today, quality, lap, values_kept, batch_bytes
         )
         findings += data_findings
     findings += quality.findings()
-    resources = {
-        r.get("path"): (r, descriptor.schemas.get(r.get("schema")))
-        for r in descriptor.resources()
-    }
-    findings = read_back.resolve(root, findings, resources, values_kept)
+    findings = read_back.resolve(root, findings, opened, values_kept)
     lap("reading back the values of findings on hashed columns")
     summary = {
         name: {"file": path, "rows": rows.get(name)}

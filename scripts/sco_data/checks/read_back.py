@@ -19,17 +19,16 @@ import pandas as pd
 from sco_data.checks.pandera_run import ReadBack
 from sco_data.findings import Group
 from sco_data.package import csv_reader
-from sco_data.package.csv_reader import NOT_UTF8, NeedsExactReader
+from sco_data.package.csv_reader import NOT_UTF8, NeedsExactReader, RawTable
 
 
-def _cells_at(
-    root: Path, resource: dict, schema: dict, lines: np.ndarray, columns: list[str]
-):
-    """The text of `columns` on `lines`, indexed by line."""
+def _cells_at(root: Path, table: RawTable, lines: np.ndarray, columns: list[str]):
+    """The text of `columns` on `lines` of a table already opened, indexed by line."""
 
     def wanted(exact: bool):
-        table = csv_reader.open_table(root, resource, schema)
-        for batch in csv_reader.batches(root, table, exact=exact):
+        # A copy, since the exact reader notes again on the table what its reading meets.
+        reading = replace(table, findings=[])
+        for batch in csv_reader.batches(root, reading, exact=exact):
             frame = batch.frame
             chosen = frame.loc[np.isin(frame.index.to_numpy(), lines), columns]
             if len(chosen):
@@ -51,11 +50,11 @@ def _shown(group: Group, values_kept: int | None) -> np.ndarray:
 def resolve(
     root: Path,
     groups: list[Group],
-    resources: dict[str, tuple[dict, dict]],
+    tables: dict[str, RawTable],
     values_kept,
 ) -> list[Group]:
-    """The groups, those waiting for their values given them. `resources` maps a file to
-    its (resource, schema)."""
+    """The groups, those waiting for their values given them. `tables` maps each file to
+    its table as opened for the checks (its scan and header)."""
     waiting: dict[str, list[int]] = {}
     for position, group in enumerate(groups):
         if isinstance(group.values, ReadBack):
@@ -66,8 +65,7 @@ def resolve(
             np.concatenate([_shown(groups[p], values_kept) for p in positions])
         )
         columns = sorted({c for p in positions for c in groups[p].values.columns})
-        resource, schema = resources[file]
-        cells = _cells_at(root, resource, schema, lines, columns)
+        cells = _cells_at(root, tables[file], lines, columns)
         for position in positions:
             group = groups[position]
             wanted = group.values

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sco_data.checks.pandera_run import aligned
 from sco_data.package import arrow_text
 from sco_data.package.csv_reader import NOT_UTF8
 
@@ -44,10 +45,6 @@ def _is_nfc(cells: pd.Series) -> pd.Series:
     return ok
 
 
-def _series(test):
-    return lambda s: pd.Series(test(s), index=s.index)
-
-
 def checks(field: dict, may_hold_control: bool = True, ascii_only: bool = False):
     """(rule, vectorised test, message) for the field's cells.
 
@@ -60,7 +57,7 @@ def checks(field: dict, may_hold_control: bool = True, ascii_only: bool = False)
         rules.append(
             (
                 "control-character",
-                _series(lambda s: ~arrow_text.contains(s, CONTROL)),
+                aligned(lambda s: ~arrow_text.contains(s, CONTROL)),
                 lambda v: (
                     f"'{name}' holds a control character (tab, line break or "
                     "similar); remove it."
@@ -70,7 +67,7 @@ def checks(field: dict, may_hold_control: bool = True, ascii_only: bool = False)
     rules.append(
         (
             "surrounding-space",
-            _series(lambda s: ~arrow_text.has_surrounding_space(s)),
+            aligned(lambda s: ~arrow_text.has_surrounding_space(s)),
             lambda v: f"'{name}' starts or ends with a space; remove it.",
         )
     )
@@ -89,7 +86,7 @@ def checks(field: dict, may_hold_control: bool = True, ascii_only: bool = False)
         rules.append(
             (
                 "spreadsheet-formula",
-                _series(lambda s: ~arrow_text.starts_with_any(s, FORMULA_START)),
+                aligned(lambda s: ~arrow_text.starts_with_any(s, FORMULA_START)),
                 lambda v: (
                     f"'{name}' starts with '{v[:1]}', so a spreadsheet would run "
                     "it as a formula; reword it so it starts otherwise."

@@ -71,25 +71,3 @@ def has_surrounding_space(cells: pd.Series) -> np.ndarray:
 
 def is_ascii(cells: pd.Series) -> np.ndarray:
     return _numpy(pc.string_is_ascii(arrow(cells)))
-
-
-def repeated(column: tuple[np.ndarray, pd.Series]) -> np.ndarray:
-    """True for each row whose value appeared on an earlier row; the column is given as
-    (codes, distinct values)."""
-    codes, distinct = column
-    again = np.zeros(len(codes), dtype=bool)
-    if len(distinct) < len(codes):  # else no value repeats, and no sort is needed
-        again[:] = True
-        again[np.unique(codes, return_index=True)[1]] = False
-    return again
-
-
-def resolves(
-    own: tuple[np.ndarray, pd.Series], targets: tuple[np.ndarray, pd.Series]
-) -> np.ndarray:
-    """True where the value is one of the target column's values; both columns are given as
-    (codes, distinct values), so each distinct value is looked up once."""
-    codes, distinct = own
-    text = arrow(distinct)
-    found = _numpy(pc.is_in(text, value_set=arrow(targets[1]).cast(text.type)))
-    return found[codes]

@@ -15,8 +15,9 @@ million rows); a repeat found that way would be reported, never hidden.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from sco_data.package import table_schema
@@ -32,7 +33,11 @@ class KeptTable:
     header: list[str]
     keys: pd.DataFrame  # hashed text of each key column, indexed by CSV line
     typed: pd.DataFrame  # typed non-prose columns, indexed by CSV line
-    hashed: set[str] = field(default_factory=set)  # columns of `typed` held as hashes
+
+    @property
+    def hashed(self) -> set[str]:
+        """The columns of `typed` held as hashes of their text."""
+        return hashed_columns(self.schema)
 
 
 def key_columns(descriptor) -> dict[str, set[str]]:
@@ -54,16 +59,20 @@ def key_columns(descriptor) -> dict[str, set[str]]:
     return found
 
 
+def hashes_of(values: np.ndarray, codes: np.ndarray, absent=None):
+    """64-bit hashes of the distinct `values` (text), spread over the rows by `codes`;
+    <NA> where the code is -1 or the value is `absent`. Each distinct value is hashed once."""
+    hashes = pd.array(pd.util.hash_array(values.astype(object)), dtype="UInt64")
+    if absent is not None:
+        hashes[absent] = pd.NA
+    return hashes.take(codes, allow_fill=True)
+
+
 def text_hashes(table: RawTable, column: str) -> pd.api.extensions.ExtensionArray:
-    """The column's text as 64-bit hashes, <NA> for a missing value; each distinct value
-    is hashed once."""
+    """The column's text as hashes, <NA> for a missing value."""
     codes, distinct = table.distinct(column)
     missing = table_schema.missing_values(table.schema)
-    hashes = pd.array(
-        pd.util.hash_array(distinct.to_numpy(dtype=object)), dtype="UInt64"
-    )
-    hashes[distinct.isin(missing).to_numpy()] = pd.NA
-    return hashes.take(codes)
+    return hashes_of(distinct.to_numpy(), codes, distinct.isin(missing).to_numpy())
 
 
 def _is_plain_text(field: dict) -> bool:
@@ -110,12 +119,8 @@ def kept_table(table: RawTable, key_parts: list, typed_parts: list) -> KeptTable
             columns[name] = typed[name].array
         elif name in hashed and name in keys.columns:
             columns[name] = keys[name].array
-    typed = pd.DataFrame(
-        columns, index=keys.index if len(keys.columns) else typed.index, copy=False
-    )
-    return KeptTable(
-        table.name, table.file, table.schema, table.header, keys, typed, hashed
-    )
+    typed = pd.DataFrame(columns, index=typed.index, copy=False)
+    return KeptTable(table.name, table.file, table.schema, table.header, keys, typed)
 
 
 def joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
@@ -123,7 +128,7 @@ def joined(parts: list[pd.DataFrame]) -> pd.DataFrame:
     is let go as soon as it is joined, so joining never holds the table twice."""
     if len(parts) == 1:
         return parts[0]
-    index = pd.concat([pd.Series(index=p.index, dtype="int8") for p in parts]).index
+    index = parts[0].index.append([p.index for p in parts[1:]])
     columns = {}
     for name in list(parts[0].columns):
         columns[name] = pd.concat([p.pop(name) for p in parts], ignore_index=True).array

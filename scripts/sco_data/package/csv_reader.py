@@ -75,10 +75,11 @@ class RawTable:
     def distinct(self, column: str) -> tuple[np.ndarray, pd.Series]:
         """(codes, distinct values) of a column, so that `values.iloc[codes]` is the column.
 
-        Worked out once per column and kept with the table, for every rule that reads it:
-        the contract tests each distinct value once, the typed loader parses each distinct
-        date once, key checks find repeats from the codes, and GX gets categoricals built
-        from it. A million rows of a real table name a few thousand events or dates."""
+        Worked out once per column and kept with the table (or batch), for every rule that
+        reads it: the contract tests each distinct value once, the typed loader parses each
+        distinct date once, the kept hashes hash each distinct id once, and GX gets
+        categoricals built from it. A million rows of a real table name a few thousand
+        events or dates."""
         if column not in self._distinct:
             self._distinct[column] = arrow_text.factorize(self.frame[column])
         return self._distinct[column]

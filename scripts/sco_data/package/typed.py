@@ -71,24 +71,27 @@ def typed_frame(
     return pd.DataFrame(columns, index=table.frame.index, copy=False)
 
 
-def iter_tables(root: Path, descriptor: Descriptor):
-    """Each table in the descriptor's order, read when asked for: a caller that is done
-    with one table before reading the next never holds two large ones at once."""
+def _readable(descriptor: Descriptor):
+    """(resource, schema) of each resource that names a table, a file and a schema."""
     for resource in descriptor.resources():
         name, file = resource.get("name"), resource.get("path")
         schema = descriptor.schemas.get(resource.get("schema"))
         if isinstance(name, str) and isinstance(file, str) and schema is not None:
-            yield read_table(root, resource, schema)
+            yield resource, schema
+
+
+def iter_tables(root: Path, descriptor: Descriptor):
+    """Each table in the descriptor's order, read when asked for: a caller that is done
+    with one table before reading the next never holds two large ones at once."""
+    for resource, schema in _readable(descriptor):
+        yield read_table(root, resource, schema)
 
 
 def iter_opened(root: Path, descriptor: Descriptor):
     """Each table in the descriptor's order, its file scanned but its rows not yet read
     (see `csv_reader.batches`)."""
-    for resource in descriptor.resources():
-        name, file = resource.get("name"), resource.get("path")
-        schema = descriptor.schemas.get(resource.get("schema"))
-        if isinstance(name, str) and isinstance(file, str) and schema is not None:
-            yield open_table(root, resource, schema)
+    for resource, schema in _readable(descriptor):
+        yield open_table(root, resource, schema)
 
 
 def read_tables(root: Path, descriptor: Descriptor) -> dict[str, RawTable]:

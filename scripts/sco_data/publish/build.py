@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from sco_data.files import WriteFailed, write_changed
+from sco_data.files import stale_files, write_or_check
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.publish import data_dictionary, integrity
@@ -35,11 +35,7 @@ def built(root: Path) -> dict[str, str]:
 
 
 def stale(root: Path) -> list[str]:
-    return [
-        file
-        for file, text in built(root).items()
-        if not (root / file).is_file() or (root / file).read_text("utf-8") != text
-    ]
+    return stale_files(root, built(root))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -48,20 +44,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     root = Path(args.root)
-    if args.check:
-        files = stale(root)
-        for file in files:
-            print(f"{file} is out of date: run `make build`.", file=sys.stderr)
-        return 1 if files else 0
-    files = built(root)
-    try:
-        written = write_changed({root / file: text for file, text in files.items()})
-    except WriteFailed as error:
-        print(error, file=sys.stderr)
-        return 1
-    for path in written:
-        print(f"wrote {path.relative_to(root).as_posix()}")
-    return 0
+    return write_or_check(
+        root, built(root), args.check, "is out of date: run `make build`."
+    )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pathlib import Path
 import altair as alt
 import vl_convert
 
-from sco_data.files import WriteFailed, write_changed
+from sco_data.files import stale_files, write_or_check
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.typed import load_package
 from sco_data.publish.figures import FIGURES, Figure
@@ -45,11 +45,7 @@ def rendered(root: Path) -> dict[str, str]:
 
 
 def stale(root: Path) -> list[str]:
-    return [
-        file
-        for file, text in rendered(root).items()
-        if not (root / file).is_file() or (root / file).read_text("utf-8") != text
-    ]
+    return stale_files(root, rendered(root))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -58,23 +54,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     root = Path(args.root)
-    if args.check:
-        files = stale(root)
-        for file in files:
-            print(
-                f"{file} no longer matches the data: run `make figures`.",
-                file=sys.stderr,
-            )
-        return 1 if files else 0
-    (root / FOLDER).mkdir(parents=True, exist_ok=True)
-    try:
-        written = write_changed({root / f: text for f, text in rendered(root).items()})
-    except WriteFailed as error:
-        print(error, file=sys.stderr)
-        return 1
-    for path in written:
-        print(f"wrote {path.relative_to(root).as_posix()}")
-    return 0
+    remedy = "no longer matches the data: run `make figures`."
+    return write_or_check(root, rendered(root), args.check, remedy)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from sco_data.checks.expectations.suites import read_suite
 from sco_data.checks.pandera_run import ReadBack
 from sco_data.files import folder_beside, replace_folder
 from sco_data.findings import Group, cell_text, group_of
+from sco_data.package.compact import hashes_of
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # GX warns that a regex with groups is not used for extraction; ours only match.
@@ -83,6 +84,15 @@ def _not_written(error: BaseException) -> str:
     )
 
 
+class ExpectationReadBack(ReadBack):
+    """The values of an expectation's failing rows, read back from the file: its message
+    is made from the expectation, which crosses from the worker as JSON."""
+
+    def __init__(self, columns: list[str], expectation: dict):
+        super().__init__(columns, partial(_message, expectation))
+        self.expectation = expectation
+
+
 def _result_groups(outcomes, file, hashed: set[str] = frozenset()) -> list[Group]:
     """One group per failed expectation; one naming a column kept as hashes has its
     values read back from the file (`ReadBack`)."""
@@ -118,7 +128,7 @@ def _result_groups(outcomes, file, hashed: set[str] = frozenset()) -> list[Group
         lines = [int(row.pop("line")) for row in rows]
         count = found.get("unexpected_count") or len(rows)
         if hashed & set((column or "").split(",")):
-            values = ReadBack(column.split(","), partial(_message, expectation))
+            values = ExpectationReadBack(column.split(","), expectation)
             groups.append(group_of(LAYER, file, column, rule, "", lines, values, count))
             continue
         values = [",".join(cell_text(v) for v in row.values()) for row in rows]
@@ -160,10 +170,8 @@ def _compact(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, set
         values = frame[name]
         text = isinstance(values.dtype, pd.CategoricalDtype)
         if text and list(values.cat.categories) != [PRESENT]:
-            categories = values.cat.categories.to_numpy(dtype=object)
-            hashes = pd.array(pd.util.hash_array(categories), dtype="UInt64")
-            # code -1 (a missing value) becomes <NA>
-            kept[name] = hashes.take(values.cat.codes.to_numpy(), allow_fill=True)
+            categories = values.cat.categories.to_numpy()
+            kept[name] = hashes_of(categories, values.cat.codes.to_numpy())
             hashed.add(name)
         else:
             kept[name] = values.array
@@ -258,7 +266,7 @@ class Session:
         self.gx, self.context = _context(self.docs)
         self.source = self.context.data_sources.add_pandas("package")
         self.tables: dict[str, _TableRun] = {}
-        self.batches: dict[str, object] = {}
+        self.definitions: dict[str, object] = {}
 
     def _suite(self, name: str, expectations: list[dict]):
         from great_expectations.core.expectation_suite import ExpectationSuite
@@ -266,10 +274,11 @@ class Session:
         return ExpectationSuite(name=name, expectations=expectations)
 
     def _batch_definition(self, table: str):
-        if table not in self.batches:
+        if table not in self.definitions:
             asset = self.source.add_dataframe_asset(table)
-            self.batches[table] = asset.add_batch_definition_whole_dataframe("all rows")
-        return self.batches[table]
+            definition = asset.add_batch_definition_whole_dataframe("all rows")
+            self.definitions[table] = definition
+        return self.definitions[table]
 
     def _validate(self, table: str, expectations: list, frame, result_format: dict):
         """GX's run of a suite on one batch (a dataframe batch of the table's asset)."""

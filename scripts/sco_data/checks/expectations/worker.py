@@ -243,13 +243,15 @@ class Worker:
 def _answer(group, as_record) -> dict:
     """A group as JSON; one whose values are to be read back says which, and from what
     expectation its message is made."""
-    from sco_data.checks.pandera_run import ReadBack
+    from sco_data.checks.expectations.session import ExpectationReadBack
 
-    if not isinstance(group.values, ReadBack):
+    if not isinstance(group.values, ExpectationReadBack):
         return as_record(group)
     record = as_record(replace(group, values=None))
-    expectation = group.values.message.args[0]
-    record["read_back"] = {"columns": group.values.columns, "expectation": expectation}
+    record["read_back"] = {
+        "columns": group.values.columns,
+        "expectation": group.values.expectation,
+    }
     return record
 
 
@@ -258,13 +260,10 @@ def _from_answer(record: dict, group_from_record):
     group = group_from_record(record)
     if read_back is None:
         return group
-    from functools import partial
+    from sco_data.checks.expectations.session import ExpectationReadBack
 
-    from sco_data.checks.expectations.session import _message
-    from sco_data.checks.pandera_run import ReadBack
-
-    message = partial(_message, read_back["expectation"])
-    return replace(group, values=ReadBack(read_back["columns"], message))
+    values = ExpectationReadBack(read_back["columns"], read_back["expectation"])
+    return replace(group, values=values)
 
 
 def start(root: Path, data_docs: bool, separate_process: bool):
