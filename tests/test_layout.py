@@ -11,7 +11,7 @@ from conftest import ROOT
 PACKAGE_DIR = ROOT / "scripts" / "sco_data"
 # Lowest first: a unit may import from units below it and from itself, never from above.
 ORDER = (
-    {"findings", "files"},  # shapes every layer shares
+    {"findings", "files", "memory"},  # shapes and helpers every layer shares
     {"package"},  # reading the package
     {"checks"},  # `make validate`'s layers
     {"versions", "publish"},  # what compares or publishes a checked package

@@ -273,6 +273,15 @@ class ChainedValues:
         raise IndexError(position)
 
 
+class Unread:
+    """A group's values before they are read: only its lines are known when it is found
+    (on columns kept as hashes), and its values are read back from its file before the
+    report is made (`sco_data.checks.read_back`)."""
+
+    def __len__(self) -> int:
+        return 0
+
+
 class Gathered:
     """The groups one check finds batch by batch in a table, gathered into one group per
     check: lines end to end, counts added, the first batch's message.
@@ -307,11 +316,10 @@ def _joined(parts: list[Group]) -> Group:
     first = parts[0]
     if len(parts) == 1:
         return first
-    values = (
-        None
-        if first.values is None
-        else ChainedValues([p.values for p in parts if p.values is not None])
-    )
+    if first.values is None or isinstance(first.values, Unread):
+        values = first.values  # read back later, for the lines of all the parts
+    else:
+        values = ChainedValues([p.values for p in parts if p.values is not None])
     return replace(
         first,
         count=sum(p.count for p in parts),

@@ -17,7 +17,7 @@ from sco_data.checks import text_rules
 from sco_data.checks.pandera_run import LAYER, Rule, aligned, run, run_keyed
 from sco_data.findings import Group, group_of
 from sco_data.package import arrow_text, table_schema
-from sco_data.package.compact import KeptTable
+from sco_data.package.compact import KeptTable, is_member
 from sco_data.package.csv_reader import NOT_UTF8, RawTable
 
 NUMBER = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
@@ -165,10 +165,11 @@ def _key_label(names: list[str]) -> str:
     return ",".join(names)
 
 
-def _key_checks(kept: KeptTable, tables: dict[str, KeptTable]):
+def _key_checks(kept: KeptTable, tables: dict[str, KeptTable], targets: set[str]):
     """(pandera checks on the kept key hashes, what each means): unique fields, then the
-    primary key, then each foreign key. A missing value is <NA>, and is neither a repeat
-    nor a reference."""
+    primary key, then each foreign key into `targets`; the first two only when the table
+    is itself a target (they compare its rows). A missing value is <NA>, and is neither
+    a repeat nor a reference."""
     schema, header = kept.schema, set(kept.header)
     checks, rules = [], {}
 
@@ -176,9 +177,10 @@ def _key_checks(kept: KeptTable, tables: dict[str, KeptTable]):
         checks.append(pa.Check(test, name=rule.rule))
         rules[len(checks) - 1] = rule
 
+    whole = kept.name in targets
     for field in table_schema.fields(schema):
         name = field["name"]
-        if table_schema.constraints(field).get("unique") and name in header:
+        if whole and table_schema.constraints(field).get("unique") and name in header:
             add(
                 lambda df, n=name: ~(df[n].duplicated(keep="first") & df[n].notna()),
                 Rule(
@@ -190,7 +192,7 @@ def _key_checks(kept: KeptTable, tables: dict[str, KeptTable]):
                 ),
             )
     key = table_schema.primary_key(schema)
-    if key and set(key) <= header:
+    if whole and key and set(key) <= header:
         add(
             lambda df: ~df[key].duplicated(keep="first"),
             Rule(
@@ -203,6 +205,8 @@ def _key_checks(kept: KeptTable, tables: dict[str, KeptTable]):
             ),
         )
     for own, resource, other in table_schema.foreign_keys(schema):
+        if (resource or kept.name) not in targets:
+            continue
         target = tables.get(resource) if resource else kept
         if target is None:
             continue  # the missing table is reported on its own
@@ -211,11 +215,12 @@ def _key_checks(kept: KeptTable, tables: dict[str, KeptTable]):
 
         def resolves(df, own=own, other=other, target=target):
             present = df[own].notna().all(axis=1)
+            members = target.members(other)
             if len(own) == 1:
-                found = df[own[0]].isin(target.keys[other[0]].dropna())
+                values = df[own[0]].to_numpy(dtype=np.uint64, na_value=0)
+                found = is_member(values, members)
             else:
-                targets = pd.MultiIndex.from_frame(target.keys[other].drop_duplicates())
-                found = pd.MultiIndex.from_frame(df[own]).isin(targets)
+                found = pd.MultiIndex.from_frame(df[own]).isin(members)
             return ~present | found
 
         where = resource or kept.name
@@ -277,11 +282,20 @@ def check_cells(
     return run_keyed(compiled, table.frame, table.file, column_rules, {}, values_kept)
 
 
-def check_keys(tables: dict[str, KeptTable]) -> list[Group]:
-    """Keys across rows and tables, on what each table kept of its key columns."""
-    groups = []
-    for kept in tables.values():
-        checks, rules = _key_checks(kept, tables)
-        compiled = pa.DataFrameSchema(checks=checks, name=kept.name)
-        groups += run(compiled, kept.keys, kept.file, {}, rules, None, set(kept.keys))
-    return groups
+def check_batch_keys(
+    batch: KeptTable, tables: dict[str, KeptTable], read_before: set[str]
+) -> list[tuple[tuple, Group]]:
+    """The foreign keys of one batch into the tables read before its own: (check, group)."""
+    checks, rules = _key_checks(batch, tables, read_before - {batch.name})
+    compiled = pa.DataFrameSchema(checks=checks, name=batch.name)
+    return run_keyed(compiled, batch.keys, batch.file, {}, rules, None, set(batch.keys))
+
+
+def check_keys(
+    kept: KeptTable, tables: dict[str, KeptTable], read_before: set[str]
+) -> list[Group]:
+    """A table's keys across rows and tables, on what it kept of its key columns: its own
+    keys, and its foreign keys into itself and into the tables read after it."""
+    checks, rules = _key_checks(kept, tables, (set(tables) | {kept.name}) - read_before)
+    compiled = pa.DataFrameSchema(checks=checks, name=kept.name)
+    return run(compiled, kept.keys, kept.file, {}, rules, None, set(kept.keys))

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from sco_data.findings import Group, cell_text, group_of
+from sco_data.findings import Group, Unread, cell_text, group_of
 
 LAYER = "pandera"
 
@@ -49,16 +49,12 @@ class CellValues:
         return ",".join(cell_text(v) for v in self.rows.iloc[position])
 
 
-class ReadBack:
-    """The values of a group found on compact columns (hashes of the text): only its lines
-    are known when it is found, and its values and message are read back from its file
-    before the report is made (`sco_data.checks.read_back`)."""
+class ReadBack(Unread):
+    """The values of a group found on compact columns (hashes of the text), and its
+    message, read back from its file before the report is made."""
 
     def __init__(self, columns: list[str], message: Callable[[str], str]):
         self.columns, self.message = columns, message
-
-    def __len__(self) -> int:
-        return 0
 
 
 def _failing(result) -> np.ndarray:

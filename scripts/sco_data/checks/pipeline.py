@@ -24,6 +24,7 @@ from sco_data.checks import (
 )
 from sco_data.checks.expectations import feed, suites, worker
 from sco_data.findings import Gathered, Group, check_failed, grouped, merge_groups
+from sco_data.memory import give_back_freed_memory
 from sco_data.package import compact, csv_reader, table_schema
 from sco_data.package.compact import KeptTable
 from sco_data.package.csv_reader import NeedsExactReader, RawTable
@@ -52,40 +53,58 @@ def _gather(gathered: Gathered, label: str, found: list) -> None:
 
 @dataclass
 class TableRun:
-    """One table's pass: what its batches found, and what they left for later rules."""
+    """One table's pass: what its batches found (its cells; its foreign keys into tables
+    read before it; the semantic rules that run per batch), and what they left for later
+    rules."""
 
     groups: list[Group]
+    key_groups: list[Group]
+    rule_groups: list[Group]
     kept: KeptTable | None
     rows: int
 
 
 class _Pass:
-    """What every table's pass needs, fixed for the whole run."""
+    """What every table's pass needs: fixed for the whole run, but for the tables read so
+    far (`kept`) and the semantic rules' view of them (`rules`)."""
 
-    def __init__(self, root, today, quality, lap, keys, values_kept, batch_bytes):
+    def __init__(self, root, today, quality, lap, descriptor, values_kept, batch_bytes):
         self.root, self.today, self.quality, self.lap = root, today, quality, lap
-        self.keys, self.values_kept = keys, values_kept
-        self.batch_bytes = batch_bytes
+        self.values_kept, self.batch_bytes = values_kept, batch_bytes
+        names = [r.get("name") for r in descriptor.resources()]
+        self.read_before = {name: set(names[:n]) for n, name in enumerate(names)}
+        self.hashed_keys = compact.key_columns(descriptor)
+        self.kept_keys = compact.key_columns(descriptor, self.read_before)
+        schemas = {
+            r.get("name"): descriptor.schemas.get(r.get("schema")) or {}
+            for r in descriptor.resources()
+        }
+        self.rules = semantics.Context({}, schemas, today)
+        self.kept: dict[str, KeptTable] = {}
 
     def table(self, table: RawTable) -> TableRun:
         """The table, read and checked a batch at a time; a file the fast reader cannot
         take is started again with the exact one."""
         try:
-            return self._batches(table, exact=False)
+            done = self._batches(table, exact=False)
         except NeedsExactReader:
             self.quality.discard(table.name)
-            return self._batches(table, exact=True)
+            done = self._batches(table, exact=True)
+        self.kept[table.name] = done.kept
+        self.rules.set_frame(table.name, done.kept.typed)
+        return done
 
     def _batches(self, table: RawTable, exact: bool) -> TableRun:
         gathered = Gathered(self.values_kept)
-        keys = self.keys.get(table.name, set())
+        key_groups, rule_groups = Gathered(self.values_kept), Gathered(self.values_kept)
+        before = self.read_before[table.name]
         expectations = suites.read_suite(self.root, table.name)["expectations"]
         # Expectations read columns by name: a table whose header is wrong is reported
         # by the CSV layer, and kept from GX.
         to_quality = bool(expectations) and table.header == table_schema.field_names(
             table.schema
         )
-        key_parts, typed_parts, rows = [], [], 0
+        key_parts, typed_parts, rows, keep = [], [], 0, None
         parts = csv_reader.batches(self.root, table, self.batch_bytes, exact)
         for part in parts:
             self.lap("CSV files: scan, hash, parse")
@@ -95,7 +114,9 @@ class _Pass:
                 "utf-8",
                 _guarded("pandera", contract.undecodable, {table.name: part}),
             )
-            kept_keys, kept_typed = compact.kept_part(part, keys)
+            kept_keys, kept_typed = compact.kept_part(
+                part, self.hashed_keys.get(table.name, set())
+            )
             self.lap("pandera: typed loading")
             if to_quality:
                 fed = feed.frame(part, kept_typed, expectations)
@@ -120,33 +141,65 @@ class _Pass:
                     self.values_kept,
                 )
                 _gather(gathered, "text", found)
-            key_parts.append(kept_keys)
-            typed_parts.append(kept_typed)
-            del part, kept_keys, kept_typed
             self.lap("pandera: contract, cell by cell")
+            batch = compact.kept_table(table, [kept_keys], [kept_typed])
+            found = _guarded(
+                "pandera", contract.check_batch_keys, batch, self.kept, before
+            )
+            _gather(key_groups, "keys", found)
+            self.lap("pandera: contract, keys across rows and tables")
+            self.rules.set_frame(table.name, batch.typed)
+            keep = keep or self._kept_columns(table, batch)
+            found = _guarded(
+                "pandera",
+                semantics.check_batch,
+                self.rules,
+                table.name,
+                table.file,
+                before,
+                self.values_kept,
+                batch.hashed,
+            )
+            _gather(rule_groups, "rules", found)
+            key_parts.append(kept_keys[keep[0]])
+            typed_parts.append(batch.typed[keep[1]])
+            del part, kept_keys, kept_typed, batch
+            self.lap("pandera: semantic rules")
         if to_quality:
             self.quality.end(table.name, table.file)
         kept = compact.kept_table(table, key_parts, typed_parts)
-        return TableRun(gathered.groups(), kept, rows)
+        return TableRun(
+            gathered.groups(), key_groups.groups(), rule_groups.groups(), kept, rows
+        )
+
+    def _kept_columns(self, table: RawTable, batch: KeptTable):
+        """(key columns, other columns) the table keeps for the rules that run once every
+        table is read: all its columns if one of its own rules waits, else only those
+        that other tables' rules look up."""
+        keys = [
+            c for c in batch.keys.columns if c in self.kept_keys.get(table.name, ())
+        ]
+        before = self.read_before[table.name]
+        if semantics.waits(self.rules, table.name, before):
+            wanted = set(batch.typed.columns)
+        else:
+            wanted = semantics.looked_up(table.name)
+        # A key column held as hashes is kept once, in `keys` (see `compact.kept_table`).
+        shared = set(keys) & batch.hashed
+        typed = [c for c in batch.typed.columns if c in wanted and c not in shared]
+        return keys, typed
 
 
 def _data_layers(
     root: Path, descriptor, today: dt.date, quality, lap, values_kept, batch_bytes
 ):
-    """Each table is checked cell by cell a batch at a time, each batch handed to GX as
-    soon as it is read; the keys and the rules across tables run once all are read, on
-    what the batches kept."""
-    findings, kept, rows, opened = [], {}, {}, {}
+    """Each table is checked a batch at a time, each batch handed to GX as soon as it is
+    read: its cells, its foreign keys into the tables read before it, and the semantic
+    rules that read one row at a time. The other keys and rules run once all are read,
+    on what the batches kept."""
+    findings, rows, opened, runs = [], {}, {}, {}
     resources = {r.get("name"): r for r in descriptor.resources()}
-    run = _Pass(
-        root,
-        today,
-        quality,
-        lap,
-        compact.key_columns(descriptor),
-        values_kept,
-        batch_bytes,
-    )
+    run = _Pass(root, today, quality, lap, descriptor, values_kept, batch_bytes)
     for table in iter_opened(root, descriptor):
         lap("CSV files: scan, hash, parse")
         if table.scan is None:  # no file: the CSV layer says so
@@ -157,15 +210,26 @@ def _data_layers(
         # The file's own problems, and those its reading met, come before its cells'.
         findings += grouped(csv_file.check(root, resources[table.name], table))
         findings += done.groups
-        kept[table.name], rows[table.name] = done.kept, done.rows
-    findings += _guarded("pandera", contract.check_keys, kept)
+        runs[table.name], rows[table.name] = done, done.rows
+        give_back_freed_memory()  # the table's batches
+    kept = run.kept
+    for name, done in runs.items():
+        before = run.read_before[name]
+        findings += _guarded("pandera", contract.check_keys, kept[name], kept, before)
+        findings += done.key_groups
     lap("pandera: contract, keys across rows and tables")
-    typed = {name: k.typed for name, k in kept.items()}
-    schemas = {name: k.schema for name, k in kept.items()}
+    for done in runs.values():
+        findings += done.rule_groups
     files = {name: k.file for name, k in kept.items()}
     hashed = {name: k.hashed for name, k in kept.items()}
     findings += _guarded(
-        "pandera", semantics.check, typed, schemas, files, today, values_kept, hashed
+        "pandera",
+        semantics.check,
+        run.rules,
+        files,
+        run.read_before,
+        values_kept,
+        hashed,
     )
     findings += grouped(suites.drift(root, descriptor))
     lap("pandera: semantic rules")

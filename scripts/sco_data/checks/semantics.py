@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
@@ -14,40 +15,112 @@ from sco_data.package import table_schema
 from sco_data.package.dates import definitely_before, last_day
 
 MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner", "partner"}
-# Rules that read the text of ids rather than compare them: they run on each batch of the
-# table as it is read, the others once every table is, on what the batches kept.
+
+# Most rules read one row of their table at a time, plus rows of other tables they look up:
+# they run on each batch of the table as it is read, provided the tables they look up were
+# read before it. The others wait until every table is read, and run on what each kept.
+#
+# Rules that read the text of ids rather than compare them (on the batch's text columns):
 READS_TEXT = {"participant-id": "event_participants"}  # rule: its table
+# Rules that compare rows of their own table with each other:
+ACROSS_ROWS = {"membership-overlap", "office-overlap"}
+# What each rule reads of other tables: a table keeps these columns once it is read.
+LOOKS_UP = {
+    "status-on-event-day": {
+        "events": ("id", "organisation_id", "start_date"),
+        "organisations": ("id", "parent_id"),
+        "memberships": (
+            "organisation_id",
+            "state_iso3",
+            "status",
+            "start_date",
+            "end_date",
+            "end_precision",
+        ),
+    },
+    "quote-within-event": {
+        "events": ("id", "start_date", "end_date", "date_precision")
+    },
+    "stat-before-opening": {"infrastructure": ("id", "opened_date")},
+    "source-before-fact": {"sources": ("id", "published_date", "published_precision")},
+    "person-state-mismatch": {"people": ("id", "state_iso3")},
+}
+
+
+def runs_per_batch(rule: str, table: str, read_before: set[str]) -> bool:
+    """Whether `rule`, on `table`, can run on each batch of it as it is read."""
+    if rule in ACROSS_ROWS or rule in READS_TEXT:
+        return False
+    return all(t in read_before for t in LOOKS_UP.get(rule, {}) if t != table)
+
+
+def looked_up(table: str) -> set[str]:
+    """The columns of `table` that rules of other tables look up."""
+    return {c for tables in LOOKS_UP.values() for c in tables.get(table, ())}
 
 
 class Context:
-    """The typed tables, their schemas, and the day that counts as today."""
+    """The typed tables, their schemas, and the day that counts as today. While a table
+    is read, its frame is the batch at hand; the tables read before it are whole, and
+    what is derived from them is built once (`derived`) for all the batches."""
 
     def __init__(self, frames: dict, schemas: dict, today: dt.date):
         self.frames, self.schemas = frames, schemas
         self.today = pd.Timestamp(today)
-        self._by_id: dict[str, pd.DataFrame] = {}
+        self._derived: dict[tuple, object] = {}
+
+    def set_frame(self, table: str, frame: pd.DataFrame) -> None:
+        self.frames[table] = frame
+        self._derived = {k: v for k, v in self._derived.items() if table not in k[1]}
+
+    def derived(self, name: str, tables: tuple[str, ...], build):
+        """`build()`, made once while `tables` stay as they are."""
+        key = (name, tables)
+        if key not in self._derived:
+            self._derived[key] = build()
+        return self._derived[key]
 
     def precision(self, table: str, date_field: str) -> pd.Series | None:
         field = table_schema.precision_field(self.schemas[table], date_field)
         return self.frames[table][field] if field else None
 
-    def by_id(self, table: str) -> pd.DataFrame:
-        """The table indexed by its id, built once: its index's hash table is reused."""
-        if table not in self._by_id:
-            self._by_id[table] = self.frames[table].set_index("id")
-        return self._by_id[table]
+    def by_id(self, table: str) -> Rows:
+        """The table's rows by id, sorted once for all the lookups into it."""
+        return self.derived("by-id", (table,), lambda: Rows(self.frames[table]))
 
     def has(self, *tables: str) -> bool:
         return all(t in self.frames for t in tables)
 
 
-def _lookup(keys: pd.Series, values: pd.Series) -> pd.Series:
-    """`keys.map(values)`, looked up once per distinct key: a million rows usually name a
-    few thousand events or sources, and pandas would look each row up on its own."""
-    if not values.index.is_unique:  # duplicate ids are the contract's to report
-        values = values[~values.index.duplicated()]
+class Rows:
+    """A table's rows found by their id: the ids sorted, for a binary search of many at
+    once (16 bytes a row, where pandas' hash table of an index takes about 30)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+        ids = frame["id"]
+        present = np.flatnonzero(ids.notna().to_numpy(dtype=bool))
+        values = ids.iloc[present].to_numpy()
+        order = np.argsort(values, kind="stable")  # repeated ids: the first row wins
+        self.ids, self.rows = values[order], present[order]
+
+    def __getitem__(self, column: str) -> pd.Series:
+        return self.frame[column]
+
+    def positions(self, keys: np.ndarray) -> np.ndarray:
+        """The row of each key, -1 where no row has it."""
+        if not len(self.ids):
+            return np.full(len(keys), -1)
+        at = np.searchsorted(self.ids, keys).clip(max=len(self.ids) - 1)
+        return np.where(self.ids[at] == keys, self.rows[at], -1)
+
+
+def _lookup(keys: pd.Series, values: pd.Series, rows: Rows) -> pd.Series:
+    """`values` (a column of `rows`' table) at the row each of `keys` names, <NA> where
+    none does; looked up once per distinct key: a million rows usually name a few
+    thousand events or sources."""
     codes, distinct = pd.factorize(keys)
-    found = values.array.take(values.index.get_indexer(distinct), allow_fill=True)
+    found = values.array.take(rows.positions(np.asarray(distinct)), allow_fill=True)
     return pd.Series(found.take(codes, allow_fill=True), index=keys.index)
 
 
@@ -92,21 +165,14 @@ def _memberships_do_not_overlap(ctx: Context):
     return ~overlap.reindex(ctx.frames["memberships"].index).fillna(False).astype(bool)
 
 
-def _status_on_event_day(ctx: Context):
-    """A state that took part in an organisation's event as member/observer/partner held
-    that status on the event's first day."""
-    participants = ctx.frames["event_participants"]
-    events = ctx.frames["events"]
+def _owners(ctx: Context) -> pd.Series:
+    """Per event (in the order of its rows), the organisation whose memberships govern
+    it: its own, or the nearest parent that has members."""
     organisations = ctx.frames["organisations"]
-    memberships = ctx.frames["memberships"]
-    ok = _ok(participants)
-    claimed = participants["capacity"].astype("string").isin(MEMBERSHIP_STATUSES)
-    if not claimed.any():
-        return ok
     parent = dict(zip(organisations["id"], organisations["parent_id"], strict=True))
-    with_members = set(memberships["organisation_id"].dropna())
+    with_members = set(ctx.frames["memberships"]["organisation_id"].dropna())
 
-    def owner(org):  # the organisation whose memberships govern an event of `org`
+    def owner(org):
         seen = set()
         # Ids are kept as hashes of their text (see sco_data.package.compact).
         while pd.notna(org) and org not in with_members and org not in seen:
@@ -114,18 +180,28 @@ def _status_on_event_day(ctx: Context):
             org = parent.get(org)
         return org if org in with_members else None
 
-    owners = pd.Series(
-        [owner(org) for org in organisations["id"]], index=organisations["id"]
-    )
-    event_day = ctx.by_id("events")["start_date"]
-    # Indexed like event_day, so both lookups below share one hash table of event ids.
-    event_org = pd.Series(
-        _lookup(events["organisation_id"], owners).array, index=event_day.index
+    owners = pd.Series([owner(org) for org in organisations["id"]], dtype="UInt64")
+    events = ctx.frames["events"]
+    return _lookup(events["organisation_id"], owners, ctx.by_id("organisations"))
+
+
+def _status_on_event_day(ctx: Context):
+    """A state that took part in an organisation's event as member/observer/partner held
+    that status on the event's first day."""
+    participants = ctx.frames["event_participants"]
+    memberships = ctx.frames["memberships"]
+    ok = _ok(participants)
+    claimed = participants["capacity"].astype("string").isin(MEMBERSHIP_STATUSES)
+    if not claimed.any():
+        return ok
+    events = ctx.by_id("events")
+    event_org = ctx.derived(
+        "event-owner", ("events", "organisations", "memberships"), lambda: _owners(ctx)
     )
     rows = participants[claimed].copy()
     rows["line"] = rows.index
-    rows["organisation_id"] = _lookup(rows["event_id"], event_org)
-    rows["day"] = _lookup(rows["event_id"], event_day)
+    rows["organisation_id"] = _lookup(rows["event_id"], event_org, events)
+    rows["day"] = _lookup(rows["event_id"], events["start_date"], events)
     rows["status"] = rows["capacity"].astype("string")
     candidates = rows.merge(
         memberships.astype({"status": "string"}),
@@ -151,8 +227,8 @@ def _status_on_event_day(ctx: Context):
 def _quote_within_event(ctx: Context):
     quotes, events = ctx.frames["quotes"], ctx.by_id("events")
     precision = events["date_precision"]
-    start = _lookup(quotes["event_id"], events["start_date"])
-    end = _lookup(quotes["event_id"], last_day(events["end_date"], precision))
+    start = _lookup(quotes["event_id"], events["start_date"], events)
+    end = _lookup(quotes["event_id"], last_day(events["end_date"], precision), events)
     before = definitely_before(quotes["date"], quotes["date_precision"], start)
     after = (quotes["date"] > end).fillna(False).astype(bool)
     return ~(before | after)
@@ -160,7 +236,8 @@ def _quote_within_event(ctx: Context):
 
 def _stat_after_opening(ctx: Context):
     stats = ctx.frames["infrastructure_stats"]
-    opened = _lookup(stats["project_id"], ctx.by_id("infrastructure")["opened_date"])
+    infrastructure = ctx.by_id("infrastructure")
+    opened = _lookup(stats["project_id"], infrastructure["opened_date"], infrastructure)
     return ~definitely_before(
         stats["period_start_date"], stats["period_start_precision"], opened
     )
@@ -172,8 +249,8 @@ def _source_not_before_fact(
     """A source cannot report a fact it was published before."""
     sources = ctx.by_id("sources")
     frame = ctx.frames[table]
-    published = _lookup(frame[source_field], sources["published_date"])
-    precision = _lookup(frame[source_field], sources["published_precision"])
+    published = _lookup(frame[source_field], sources["published_date"], sources)
+    precision = _lookup(frame[source_field], sources["published_precision"], sources)
     return ~definitely_before(published, precision, frame[fact_field])
 
 
@@ -184,7 +261,8 @@ def _accessed_after_published(ctx: Context):
 
 def _person_matches_state(ctx: Context, table: str):
     rows = ctx.frames[table]
-    state = _lookup(rows["person_id"], ctx.by_id("people")["state_iso3"])
+    people = ctx.by_id("people")
+    state = _lookup(rows["person_id"], people["state_iso3"], people)
     return (state.isna() | (state == rows["state_iso3"])).fillna(True).astype(bool)
 
 
@@ -474,18 +552,16 @@ def _guarded(test, ctx):
 
 
 def _keyed(
-    frames: dict,
-    schemas: dict,
+    ctx: Context,
+    chosen,
     files: dict,
-    today: dt.date,
-    reading_text: bool,
     values_kept: int | None,
     hashed: dict[str, set[str]],
 ) -> list[tuple[tuple, Group]]:
-    ctx = Context(frames, schemas, today)
+    """The `chosen(table, rule)` rules, each table's as one pandera schema on its frame."""
     by_table: dict[str, list] = {}
     for table, column, rule, message, test in rules(ctx):
-        if (rule in READS_TEXT) == reading_text:
+        if chosen(table, rule):
             by_table.setdefault(table, []).append((column, rule, message, test))
     groups = []
     for table, table_rules in by_table.items():
@@ -496,22 +572,65 @@ def _keyed(
         schema = pa.DataFrameSchema(checks=checks, name=table)
         read_back = hashed.get(table, set())
         groups += run_keyed(
-            schema, frames[table], files[table], {}, meanings, values_kept, read_back
+            schema,
+            ctx.frames[table],
+            files[table],
+            {},
+            meanings,
+            values_kept,
+            read_back,
         )
     return groups
 
 
+def waits(ctx: Context, table: str, read_before: set[str]) -> bool:
+    """Whether a rule of `table` (its batch in `ctx`) waits until every table is read,
+    and so needs the whole of its kept columns."""
+    return any(
+        t == table
+        and rule not in READS_TEXT
+        and not runs_per_batch(rule, t, read_before)
+        for t, _, rule, _, _ in rules(ctx)
+    )
+
+
+def check_batch(
+    ctx: Context,
+    table: str,
+    file: str,
+    read_before: set[str],
+    values_kept: int | None = None,
+    hashed: set[str] = frozenset(),
+) -> list[tuple[tuple, Group]]:
+    """The rules that run on each batch, on the batch of `table` in `ctx`: (check, group).
+    `hashed` names the columns held as hashes, whose values are read back from the file."""
+    return _keyed(
+        ctx,
+        lambda t, rule: t == table and runs_per_batch(rule, t, read_before),
+        {table: file},
+        values_kept,
+        {table: hashed},
+    )
+
+
 def check(
-    frames: dict,
-    schemas: dict,
+    ctx: Context,
     files: dict,
-    today: dt.date,
+    read_before: dict[str, set[str]],
     values_kept: int | None = None,
     hashed: dict[str, set[str]] | None = None,
 ) -> list[Group]:
-    """The rules that compare rows and tables, on what each table kept. `hashed` names
-    per table the columns held as hashes, whose values are read back from the file."""
-    found = _keyed(frames, schemas, files, today, False, values_kept, hashed or {})
+    """The rules that wait until every table is read, on what each kept: those that
+    compare rows of their own table, or look up a table read after theirs."""
+    found = _keyed(
+        ctx,
+        lambda t, rule: (
+            rule not in READS_TEXT and not runs_per_batch(rule, t, read_before[t])
+        ),
+        files,
+        values_kept,
+        hashed or {},
+    )
     return [group for _, group in found]
 
 
@@ -519,6 +638,7 @@ def check_text(
     table: str, frame, schema: dict, file: str, today: dt.date, values_kept=None
 ) -> list[tuple[tuple, Group]]:
     """The rules that read the text of ids, on one batch of a table: (check, group)."""
+    ctx = Context({table: frame}, {table: schema}, today)
     return _keyed(
-        {table: frame}, {table: schema}, {table: file}, today, True, values_kept, {}
+        ctx, lambda t, rule: rule in READS_TEXT, {table: file}, values_kept, {}
     )

@@ -285,6 +285,7 @@ def main(argv: list[str] | None = None) -> int:
     # The import this process exists to pay, while the main process reads the files:
     from sco_data.checks.expectations.session import Session
     from sco_data.findings import as_record
+    from sco_data.memory import give_back_freed_memory
 
     quality = InProcess(args.root, args.data_docs, examples)
     quality.session = Session(args.root, args.data_docs, examples)
@@ -294,6 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             break
         if request.get("end_table"):
             quality.end(request["table"], request["file"])
+            give_back_freed_memory()  # the table-level expectations' columns
         elif request.get("discard"):
             quality.discard(request["table"])
         else:
