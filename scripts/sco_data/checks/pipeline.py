@@ -180,7 +180,7 @@ class _Pass:
             c for c in batch.keys.columns if c in self.kept_keys.get(table.name, ())
         ]
         before = self.read_before[table.name]
-        if semantics.waits(self.rules, table.name, before):
+        if semantics.waits(self.rules.schemas, table.name, before):
             wanted = set(batch.typed.columns)
         else:
             wanted = semantics.looked_up(table.name)

@@ -38,7 +38,7 @@ LOOKS_UP = {
             "end_precision",
         ),
     },
-    "quote-within-event": {
+    "quote-outside-event": {
         "events": ("id", "start_date", "end_date", "date_precision")
     },
     "stat-before-opening": {"infrastructure": ("id", "opened_date")},
@@ -180,7 +180,9 @@ def _owners(ctx: Context) -> pd.Series:
             org = parent.get(org)
         return org if org in with_members else None
 
-    owners = pd.Series([owner(org) for org in organisations["id"]], dtype="UInt64")
+    owners = pd.Series(
+        [owner(org) for org in organisations["id"]], dtype=organisations["id"].dtype
+    )
     events = ctx.frames["events"]
     return _lookup(events["organisation_id"], owners, ctx.by_id("organisations"))
 
@@ -583,14 +585,19 @@ def _keyed(
     return groups
 
 
-def waits(ctx: Context, table: str, read_before: set[str]) -> bool:
-    """Whether a rule of `table` (its batch in `ctx`) waits until every table is read,
-    and so needs the whole of its kept columns."""
+def waits(schemas: dict, table: str, read_before: set[str]) -> bool:
+    """Whether a rule of `table` waits until every table is read, and so needs the whole
+    of its kept columns: any rule that could apply once all the tables are there."""
+    empty = {
+        name: pd.DataFrame(columns=table_schema.field_names(schema))
+        for name, schema in schemas.items()
+    }
+    every_table = Context(empty, schemas, dt.date.today())
     return any(
         t == table
         and rule not in READS_TEXT
         and not runs_per_batch(rule, t, read_before)
-        for t, _, rule, _, _ in rules(ctx)
+        for t, _, rule, _, _ in rules(every_table)
     )
 
 
