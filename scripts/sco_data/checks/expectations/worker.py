@@ -295,7 +295,7 @@ def main(argv: list[str] | None = None) -> int:
             break
         if request.get("end_table"):
             quality.end(request["table"], request["file"])
-            give_back_freed_memory()  # the table-level expectations' columns
+            give_back_freed_memory(collect=True)  # the table-level columns
         elif request.get("discard"):
             quality.discard(request["table"])
         else:
