@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, replace
 
 import numpy as np
@@ -280,6 +280,14 @@ class Unread:
 
     def __len__(self) -> int:
         return 0
+
+
+class ReadBack(Unread):
+    """The values of a group found on compact columns (hashes of the text), and its
+    message, read back from its file before the report is made."""
+
+    def __init__(self, columns: list[str], message: Callable[[str], str]):
+        self.columns, self.message = columns, message
 
 
 class Gathered:

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from sco_data.findings import Group, Unread, cell_text, group_of
+from sco_data.findings import Group, ReadBack, cell_text, group_of
 
 LAYER = "pandera"
 
@@ -47,14 +47,6 @@ class CellValues:
 
     def __getitem__(self, position: int) -> str:
         return ",".join(cell_text(v) for v in self.rows.iloc[position])
-
-
-class ReadBack(Unread):
-    """The values of a group found on compact columns (hashes of the text), and its
-    message, read back from its file before the report is made."""
-
-    def __init__(self, columns: list[str], message: Callable[[str], str]):
-        self.columns, self.message = columns, message
 
 
 def _failing(result) -> np.ndarray:

@@ -16,8 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sco_data.checks.pandera_run import ReadBack
-from sco_data.findings import Group
+from sco_data.findings import Group, ReadBack
 from sco_data.package import csv_reader
 from sco_data.package.csv_reader import NOT_UTF8, NeedsExactReader, RawTable
 

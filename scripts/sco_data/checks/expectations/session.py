@@ -18,9 +18,8 @@ import pandas as pd
 from sco_data.checks.expectations import DATA_DOCS, LAYER
 from sco_data.checks.expectations.feed import PRESENT
 from sco_data.checks.expectations.suites import read_suite
-from sco_data.checks.pandera_run import ReadBack
 from sco_data.files import folder_beside, replace_folder
-from sco_data.findings import Group, cell_text, group_of
+from sco_data.findings import Group, ReadBack, cell_text, group_of
 from sco_data.package.compact import hashes_of, joined
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")

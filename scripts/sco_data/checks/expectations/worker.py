@@ -285,10 +285,11 @@ def main(argv: list[str] | None = None) -> int:
     # The import this process exists to pay, while the main process reads the files:
     from sco_data.checks.expectations.session import Session
     from sco_data.findings import as_record
-    from sco_data.memory import give_back_freed_memory
+    from sco_data.memory import give_back_freed_memory, keep_for_the_run
 
     quality = InProcess(args.root, args.data_docs, examples)
     quality.session = Session(args.root, args.data_docs, examples)
+    keep_for_the_run()
     for line in sys.stdin:
         request = json.loads(line)
         if request == END:
