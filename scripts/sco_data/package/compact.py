@@ -91,7 +91,9 @@ def key_columns(descriptor, read_before: dict[str, set[str]] | None = None):
 def hashes_of(values: np.ndarray, codes: np.ndarray, absent=None):
     """64-bit hashes of the distinct `values` (text), spread over the rows by `codes`;
     <NA> where the code is -1 or the value is `absent`. Each distinct value is hashed once."""
-    hashes = pd.array(pd.util.hash_array(values.astype(object)), dtype="UInt64")
+    # The values are distinct already: pandas would otherwise factorise them first.
+    hashed = pd.util.hash_array(values.astype(object), categorize=False)
+    hashes = pd.array(hashed, dtype="UInt64")
     if absent is not None:
         hashes[absent] = pd.NA
     return hashes.take(codes, allow_fill=True)
