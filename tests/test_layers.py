@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 from bad_inputs import set_cell
 from conftest import ROOT
 from sco_data.checks.expectations import suites
@@ -60,14 +61,18 @@ def test_html_report_is_written_for_reviewers(package):
     assert "events" in index.read_text("utf-8")
 
 
+# event_type repeats, so GX gets it as a categorical; every id differs, so GX gets the ids as
+# Arrow strings (feed.frame): both forms must let GX find the same bad cell.
+@pytest.mark.parametrize(("column", "value"), [("event_type", "x"), ("id", "Bad_Id")])
 def test_report_lists_a_problem_once_and_names_every_layer_that_found_it(
-    package, capsys
+    package, capsys, column, value
 ):
-    set_cell("events", "xi-proposes-silk-road-economic-belt-2013", "event_type", "x")(
+    set_cell("events", "xi-proposes-silk-road-economic-belt-2013", column, value)(
         package
     )
     assert main([str(package), "--no-data-docs"]) == 1
     out = capsys.readouterr().out
-    assert out.count("data/events.csv, line 2, event_type") == 1
-    assert "[pandera] data/events.csv, line 2, event_type" in out
-    assert "also found by: great-expectations" in out
+    assert out.count(f"data/events.csv, line 2, {column}") == 1
+    assert f"[pandera] data/events.csv, line 2, {column}" in out
+    entry = out.split(f"[pandera] data/events.csv, line 2, {column}")[1].split("\n[")[0]
+    assert "also found by: great-expectations" in entry

@@ -3,7 +3,9 @@ the cheapest form that keeps every expectation's answer.
 
 GX fingerprints the whole DataFrame on every run and copies all of its columns each time an
 expectation filters rows, so the feed decides most of GX's cost on a large table:
-- text columns go as categoricals (codes are cheap to hash, copy and compare);
+- text columns whose values repeat go as categoricals (codes are cheap to hash, copy and
+  compare); text that is nearly all distinct (ids) goes as Arrow strings, which the categorical
+  would only duplicate and GX's regex expectations would cast back to text row by row;
 - a column read only for being filled or empty goes as a present/absent marker, since a long
   free-text column would otherwise be hashed and copied for nothing;
 - dates, numbers and booleans go with their schema types;
@@ -62,6 +64,11 @@ def _categorical(column: tuple, missing: list[str]) -> pd.Categorical:
     return pd.Categorical.from_codes(codes, categories=values, validate=False)
 
 
+def _text(cells: pd.Series, missing: list[str]) -> pd.Series:
+    """The raw text as Arrow strings, missing values as nulls."""
+    return cells.astype("string[pyarrow]").mask(cells.isin(missing))
+
+
 def _presence(cells: pd.Series, missing: list[str]) -> pd.Categorical:
     present = ~cells.isin(missing).to_numpy(dtype=bool, na_value=True)
     return pd.Categorical.from_codes(
@@ -95,7 +102,11 @@ def frame(
         if not values_read:
             columns[column] = _presence(raw[column], missing)
         elif kinds.get(column, "string") == "string":
-            columns[column] = _categorical(table.distinct(column), missing)
+            codes, values = table.distinct(column)
+            if len(values) * 2 > len(codes):
+                columns[column] = _text(raw[column], missing)
+            else:
+                columns[column] = _categorical((codes, values), missing)
         else:
             columns[column] = _typed(typed[column])
     return pd.DataFrame(columns, index=raw.index)

@@ -161,17 +161,21 @@ def _kept_columns(expectations: list[dict]) -> list[str]:
 
 def _compact(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, set[str]]:
     """What a batch leaves for the table-level expectations: only their columns, text
-    categories as 64-bit hashes of the text (equal text, equal hash), 9 bytes a row
-    however long the text."""
+    as 64-bit hashes of the text (equal text, equal hash), 9 bytes a row however long
+    the text."""
     kept, hashed = {}, set()
     for name in columns:
         if name not in frame.columns:
             continue  # GX reports the missing column
         values = frame[name]
-        text = isinstance(values.dtype, pd.CategoricalDtype)
-        if text and list(values.cat.categories) != [PRESENT]:
+        categorical = isinstance(values.dtype, pd.CategoricalDtype)
+        if categorical and list(values.cat.categories) != [PRESENT]:
             categories = values.cat.categories.to_numpy()
             kept[name] = hashes_of(categories, values.cat.codes.to_numpy())
+            hashed.add(name)
+        elif isinstance(values.dtype, pd.StringDtype):
+            codes, distinct = pd.factorize(values)
+            kept[name] = hashes_of(np.asarray(distinct, dtype=object), codes)
             hashed.add(name)
         else:
             # A copy: the batch's arrays can be views of its whole Arrow file, which would
