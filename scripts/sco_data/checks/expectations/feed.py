@@ -65,8 +65,9 @@ def _categorical(column: tuple, missing: list[str]) -> pd.Categorical:
 
 
 def _text(cells: pd.Series, missing: list[str]) -> pd.Series:
-    """The raw text as Arrow strings, missing values as nulls."""
-    return cells.astype("string[pyarrow]").mask(cells.isin(missing))
+    """The raw text as pandas' own Arrow-backed `str` (the dtype GX's regex expectations
+    cast to, so their cast copies nothing), missing values as nulls."""
+    return cells.astype(str).mask(cells.isin(missing))
 
 
 def _presence(cells: pd.Series, missing: list[str]) -> pd.Categorical:
