@@ -75,11 +75,7 @@ class _Pass:
         self.read_before = {name: set(names[:n]) for n, name in enumerate(names)}
         self.hashed_keys = compact.key_columns(descriptor)
         self.kept_keys = compact.key_columns(descriptor, self.read_before)
-        schemas = {
-            r.get("name"): descriptor.schemas.get(r.get("schema")) or {}
-            for r in descriptor.resources()
-        }
-        self.rules = semantics.Context({}, schemas, today)
+        self.rules = semantics.Context({}, descriptor.table_schemas(), today)
         self.kept: dict[str, KeptTable] = {}
 
     def table(self, table: RawTable) -> TableRun:

@@ -12,6 +12,7 @@ import pandera.pandas as pa
 from sco_data.checks.pandera_run import Rule, run_keyed
 from sco_data.findings import Group
 from sco_data.package import table_schema
+from sco_data.package.compact import find_sorted
 from sco_data.package.dates import definitely_before, last_day
 
 MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner", "partner"}
@@ -109,10 +110,8 @@ class Rows:
 
     def positions(self, keys: np.ndarray) -> np.ndarray:
         """The row of each key, -1 where no row has it."""
-        if not len(self.ids):
-            return np.full(len(keys), -1)
-        at = np.searchsorted(self.ids, keys).clip(max=len(self.ids) - 1)
-        return np.where(self.ids[at] == keys, self.rows[at], -1)
+        found = find_sorted(self.ids, keys)
+        return np.where(found >= 0, self.rows[found], -1)
 
 
 def _lookup(keys: pd.Series, values: pd.Series, rows: Rows) -> pd.Series:

@@ -56,12 +56,18 @@ class KeptTable:
         return self._members[key]
 
 
+def find_sorted(ordered: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Where each of `values` first stands in the sorted `ordered`, -1 where it is not
+    there: a binary search of many values at once, with no hash table to build."""
+    if not len(ordered):
+        return np.full(len(values), -1)
+    at = np.searchsorted(ordered, values).clip(max=len(ordered) - 1)
+    return np.where(ordered[at] == values, at, -1)
+
+
 def is_member(values: np.ndarray, members: np.ndarray) -> np.ndarray:
     """Whether each of `values` is in the sorted `members`."""
-    if not len(members):
-        return np.zeros(len(values), dtype=bool)
-    at = np.searchsorted(members, values).clip(max=len(members) - 1)
-    return members[at] == values
+    return find_sorted(members, values) >= 0
 
 
 def key_columns(descriptor, read_before: dict[str, set[str]] | None = None):

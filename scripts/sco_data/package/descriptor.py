@@ -23,6 +23,13 @@ class Descriptor:
             return []
         return [r for r in self.package["resources"] if isinstance(r, dict)]
 
+    def table_schemas(self) -> dict[str, dict]:
+        """Each resource's Table Schema by the resource's name ({} when it has none)."""
+        return {
+            r.get("name"): self.schemas.get(r.get("schema")) or {}
+            for r in self.resources()
+        }
+
     def resource_files(self) -> dict[str, str]:
         return {
             r["name"]: r["path"]

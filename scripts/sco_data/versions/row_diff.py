@@ -69,12 +69,7 @@ def _text(value) -> str:
 
 def diff_packages(old_root: Path, old: Descriptor, new_root: Path, new: Descriptor):
     old_files, new_files = old.resource_files(), new.resource_files()
-    new_schemas = {
-        r["name"]: new.schemas.get(r.get("schema"), {}) for r in new.resources()
-    }
-    old_schemas = {
-        r["name"]: old.schemas.get(r.get("schema"), {}) for r in old.resources()
-    }
+    new_schemas, old_schemas = new.table_schemas(), old.table_schemas()
     diffs = []
     for name in list(new_files) + [n for n in old_files if n not in new_files]:
         schema = new_schemas.get(name) or old_schemas.get(name) or {}

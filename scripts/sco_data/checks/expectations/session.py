@@ -168,12 +168,11 @@ def _compact(frame: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, set
         if name not in frame.columns:
             continue  # GX reports the missing column
         values = frame[name]
-        categorical = isinstance(values.dtype, pd.CategoricalDtype)
-        if categorical and list(values.cat.categories) != [PRESENT]:
-            categories = values.cat.categories.to_numpy()
-            kept[name] = hashes_of(categories, values.cat.codes.to_numpy())
-            hashed.add(name)
-        elif isinstance(values.dtype, pd.StringDtype):
+        text = isinstance(values.dtype, pd.StringDtype) or (
+            isinstance(values.dtype, pd.CategoricalDtype)
+            and list(values.cat.categories) != [PRESENT]
+        )
+        if text:
             codes, distinct = pd.factorize(values)
             kept[name] = hashes_of(np.asarray(distinct, dtype=object), codes)
             hashed.add(name)
