@@ -273,21 +273,16 @@ class ChainedValues:
         raise IndexError(position)
 
 
-class Unread:
-    """A group's values before they are read: only its lines are known when it is found
-    (on columns kept as hashes), and its values are read back from its file before the
-    report is made (`sco_data.checks.read_back`)."""
-
-    def __len__(self) -> int:
-        return 0
-
-
-class ReadBack(Unread):
-    """The values of a group found on compact columns (hashes of the text), and its
-    message, read back from its file before the report is made."""
+class ReadBack:
+    """A group's values before they are read: found on compact columns (hashes of the
+    text), only its lines are known, and its values and message are read back from its
+    file before the report is made (`sco_data.checks.read_back`)."""
 
     def __init__(self, columns: list[str], message: Callable[[str], str]):
         self.columns, self.message = columns, message
+
+    def __len__(self) -> int:
+        return 0
 
 
 class Gathered:
@@ -324,7 +319,7 @@ def _joined(parts: list[Group]) -> Group:
     first = parts[0]
     if len(parts) == 1:
         return first
-    if first.values is None or isinstance(first.values, Unread):
+    if first.values is None or isinstance(first.values, ReadBack):
         values = first.values  # read back later, for the lines of all the parts
     else:
         values = ChainedValues([p.values for p in parts if p.values is not None])
