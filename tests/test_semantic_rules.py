@@ -19,12 +19,7 @@ TODAY = dt.date(2026, 1, 1)
 
 @pytest.fixture(scope="module")
 def tables():
-    descriptor = read_descriptor(ROOT)
-    schemas = {
-        r.get("name"): descriptor.schemas.get(r.get("schema")) or {}
-        for r in descriptor.resources()
-    }
-    return load_package(ROOT), schemas
+    return load_package(ROOT), read_descriptor(ROOT).table_schemas()
 
 
 def _rules(frames, schemas):

@@ -76,9 +76,7 @@ def key_columns(descriptor, read_before: dict[str, set[str]] | None = None):
     every table is read: a foreign key into a table read earlier is checked batch by
     batch, and its columns need not be kept."""
     found: dict[str, set[str]] = {}
-    for resource in descriptor.resources():
-        name = resource.get("name")
-        schema = descriptor.schemas.get(resource.get("schema")) or {}
+    for name, schema in descriptor.table_schemas().items():
         columns = found.setdefault(name, set())
         columns |= set(table_schema.primary_key(schema))
         columns |= {
