@@ -12,6 +12,7 @@ import io
 import json
 import os
 import re
+import select
 import shutil
 import signal
 import subprocess
@@ -26,6 +27,7 @@ from conftest import ROOT, edit_json, set_cell
 from sco_data.bench import synthetic
 from sco_data.bench.processes import children, running
 from sco_data.checks.expectations import DATA_DOCS, suites
+from sco_data.checks.expectations.worker import TAKEN_PIPE_ENV
 from sco_data.publish import build, data_dictionary, release
 
 linux_only = pytest.mark.skipif(
@@ -63,24 +65,48 @@ def big(tmp_path_factory) -> Path:
 # --- a run killed outright ---------------------------------------------------------------
 
 
+def _next_taken(pipe: Path, deadline: float) -> str | None:
+    """The next batch the worker announces it has taken (see worker.TAKEN_PIPE_ENV), or None
+    by the deadline. While no reader has the pipe open, the worker waits at its next batch."""
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        poller = select.poll()
+        poller.register(reader, select.POLLIN)
+        heard = b""
+        while (left := deadline - time.monotonic()) > 0:
+            if not poller.poll(left * 1000):
+                continue
+            chunk = os.read(reader, 4096)
+            if not chunk:  # the worker wrote its line and closed the pipe
+                return heard.decode("utf-8").strip()
+            heard += chunk
+        return None
+    finally:
+        os.close(reader)
+
+
 def _killed_after_feeding(big: Path, scratch: Path, kill) -> list[int]:
-    """Start a run in a process group of its own, and `kill(run)` once the worker is busy
-    with a large table; return the worker's process id."""
+    """Start a run in a process group of its own, and `kill(run)` once the worker has taken
+    a batch of a large table; return the worker's process id."""
+    pipe = scratch.parent / "taken"
+    os.mkfifo(pipe)
     run = subprocess.Popen(
         [*VALIDATE, str(big)],
-        env=_scratch_env(scratch),
+        env={**_scratch_env(scratch), TAKEN_PIPE_ENV: str(pipe)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
-        fed = _wait_for(lambda: list(scratch.glob("sco-gx-*/events-*.arrow")), 120)
-        assert fed, "the run never handed a large table to the worker"
-        assert fed[0].parent.name.startswith(f"sco-gx-{run.pid}-")
+        deadline = time.monotonic() + 120
+        taken = _next_taken(pipe, deadline)
+        while taken is not None and not Path(taken).name.startswith("events-"):
+            taken = _next_taken(pipe, deadline)
+        assert taken, "the run never handed a large table to the worker"
+        assert Path(taken).parent.name.startswith(f"sco-gx-{run.pid}-")
+        assert not Path(taken).exists(), "the worker took the batch but left its file"
         workers = children(run.pid)
         assert workers, "no worker process"
-        # Once the worker has taken the table, it is busy validating it, with more queued.
-        assert _wait_for(lambda: not fed[0].exists(), 60), "the worker never read it"
     finally:
         kill(run)
         run.wait()

@@ -39,6 +39,9 @@ SCRATCH_PREFIX = "sco-gx-"  # then the owner's process id: sco-gx-<pid>-<random>
 END = {"end": True}
 PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 BATCHES_WAITING = 2  # batches handed over but not yet taken up by the worker, at most
+# A named pipe on which the worker announces each batch it has taken, waiting for a reader
+# before it goes on: tests that kill a run act at a known moment instead of polling for one.
+TAKEN_PIPE_ENV = "SCO_WORKER_TAKEN_PIPE"
 
 
 def scratch_parent() -> Path:
@@ -116,6 +119,15 @@ def _read_arrow(path: str):
     frame = pa.ipc.open_file(pa.memory_map(path)).read_all().to_pandas()
     Path(path).unlink()  # the frame holds its own copy: give the shared memory back now
     return frame
+
+
+def _announce_taken(path: str) -> None:
+    """Opening a named pipe for writing blocks until someone reads it: the worker is held
+    here, its batch taken and its file gone, until the watcher has heard."""
+    pipe = os.environ.get(TAKEN_PIPE_ENV)
+    if pipe:
+        with open(pipe, "w", encoding="utf-8") as announce:
+            announce.write(path + "\n")
 
 
 class InProcess:
@@ -301,6 +313,7 @@ def main(argv: list[str] | None = None) -> int:
             quality.discard(request["table"])
         else:
             frame = _read_arrow(request["path"])
+            _announce_taken(request["path"])
             quality.send(request["table"], request["file"], frame)
             del frame
     else:
