@@ -8,6 +8,10 @@
 - the package itself (datapackage.json, schemas/, data/), the figures' SVG and Vega-Lite specs,
   and, when `make release` has built dist/, the release artefacts under downloads/.
 
+Given the GitHub repository ("owner/name": $GITHUB_REPOSITORY in GitHub Actions, else the
+clone's github.com `origin`), every row links to its "Report a problem in the data" issue form;
+without one, no row does and the home page says where to report.
+
 Nothing is fetched from another host: scripts, styles and figures are all in site/.
 """
 
@@ -15,10 +19,12 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import re
 import shutil
+import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,7 +36,7 @@ from sco_data.package.descriptor import read as read_descriptor
 from sco_data.package.typed import read_tables, typed_frame
 from sco_data.publish import figure_files
 from sco_data.publish.figures import FIGURES, Figure
-from sco_data.publish.site_tables import page_file, table_pages
+from sco_data.publish.site_tables import issue_form_url, page_file, table_pages
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "site_templates"
@@ -42,6 +48,13 @@ DOCUMENTS = (  # (page, source file, title)
     ("changelog.html", "CHANGELOG.md", "Changelog"),
 )
 PACKAGE_FILES = ("datapackage.json", "CITATION.cff", "LICENSE-DATA.md")
+GITHUB_NAME = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")  # "owner/name"
+# https://github.com/o/n(.git), git@github.com:o/n(.git), ssh://git@github.com/o/n(.git);
+# the name is matched lazily so that a trailing ".git" is left out of it.
+GITHUB_REMOTE = re.compile(
+    r"(?:https://(?:[^@/]+@)?github\.com/|git@github\.com:|ssh://git@github\.com(?::\d+)?/)"
+    r"(?P<name>[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(?:\.git)?/?"
+)
 
 
 @dataclass
@@ -88,6 +101,34 @@ def _release_downloads(dist: Path) -> list[tuple[Path, str]]:
     return listed
 
 
+def repository_of_remote(url: str) -> str | None:
+    """The "owner/name" of a github.com remote address (https or ssh); None for another host."""
+    match = GITHUB_REMOTE.fullmatch(url.strip())
+    return match["name"] if match else None
+
+
+def github_repository(
+    root: Path, environ: Mapping[str, str] = os.environ
+) -> str | None:
+    """The GitHub repository the site's rows report problems to, or None if it is not known.
+
+    GitHub Actions names it in GITHUB_REPOSITORY; a clone knows it from its `origin`.
+    """
+    named = environ.get("GITHUB_REPOSITORY", "")
+    if GITHUB_NAME.fullmatch(named):
+        return named
+    try:
+        remote = subprocess.run(
+            ["git", "-C", str(root), "remote", "get-url", "origin"],
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout
+    except OSError:  # no git here: a copy of the package, not a clone
+        return None
+    return repository_of_remote(remote)
+
+
 def _clear(out: Path) -> None:
     if out.exists():
         if any(out.iterdir()) and not (out / MARKER).is_file():
@@ -130,15 +171,19 @@ def build(
     out: Path,
     dist: Path | None = None,
     figures: Sequence[Figure] = FIGURES,
+    repository: str | None = None,
 ) -> list[Path]:
-    """Write the site into `out`; `dist` holds the release artefacts to offer, if any."""
+    """Write the site into `out`; `dist` holds the release artefacts to offer, if any.
+
+    With a GitHub `repository` ("owner/name"), each row links to its issue form there.
+    """
     descriptor = read_descriptor(root)
     if descriptor.package is None:
         raise SystemExit("datapackage.json cannot be read; run `make validate`.")
     package = descriptor.package
     resources = descriptor.resources()
     raw = read_tables(root, descriptor)
-    pages = table_pages(raw, resources)
+    pages = table_pages(raw, resources, repository)
     typed = {n: typed_frame(t) for n, t in raw.items() if t.frame is not None}
 
     _clear(out)
@@ -198,6 +243,7 @@ def build(
         "tables": pages,
         "documents": [(page, title) for page, _, title in DOCUMENTS],
         "page_file": page_file,
+        "issue_form": issue_form_url(repository) if repository else "",
     }
     write(
         "index.html",
@@ -234,10 +280,19 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("root", nargs="?", default=".")
     parser.add_argument("--out", default="site")
     parser.add_argument("--dist", default="dist", help="release artefacts to offer")
+    parser.add_argument(
+        "--repository",
+        help="GitHub owner/name whose issue form each row links to "
+        "(default: $GITHUB_REPOSITORY, else the github.com remote `origin`)",
+    )
     args = parser.parse_args(argv)
+    if args.repository and not GITHUB_NAME.fullmatch(args.repository):
+        parser.error(f"--repository {args.repository!r} is not GitHub's owner/name")
     root = Path(args.root)
-    build(root, root / args.out, root / args.dist)
-    print(f"wrote {args.out}/index.html and {len(FIGURES)} figures")
+    repository = args.repository or github_repository(root)
+    build(root, root / args.out, root / args.dist, repository=repository)
+    reports = f"rows report to {repository}" if repository else "no report links"
+    print(f"wrote {args.out}/index.html and {len(FIGURES)} figures; {reports}")
     return 0
 
 

@@ -3,7 +3,9 @@
 Built from the descriptor and the Table Schemas only, so a new table gets its page with no
 code: a row's anchor is its primary key; a foreign key links to the row it names (or, when
 it names fields other than that table's key, to that table filtered on them); a `uri` field
-links out; a link to a row that has an address (a source's `url`) links there too.
+links out; a link to a row that has an address (a source's `url`) links there too. Given the
+GitHub repository, each row also links to its issue form with the table and the row's key
+filled in.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ LABEL_FIELDS = (
     "publisher",
 )  # what names a row, in order of preference
 KEY_SEPARATOR = "/"  # between the values of a composite key in a row's anchor
+# .github/ISSUE_TEMPLATE/data-problem.yml; GitHub fills in its fields named in the query string.
+ISSUE_FORM = "data-problem.yml"
 NUMERIC = ("integer", "number")
 
 
@@ -72,6 +76,20 @@ def _shape(field: dict, linked: set[str]) -> str:
 class Row:
     anchor: str
     cells: list[Cell]
+    report: str = ""  # the issue form for this row, when the repository is known
+
+
+def issue_form_url(repository: str, **fields: str) -> str:
+    """The repository's "Report a problem in the data" form, with `fields` filled in."""
+    query = urlencode({"template": ISSUE_FORM, **fields})
+    return f"https://github.com/{repository}/issues/new?{query}"
+
+
+def report_url(repository: str, table: str, row_anchor: str) -> str:
+    """The issue form for one row: its table, and its key as the row's anchor writes it."""
+    if not row_anchor:  # a table without a primary key: the reader names the row
+        return issue_form_url(repository, table=table)
+    return issue_form_url(repository, table=table, row_id=row_anchor)
 
 
 @dataclass
@@ -149,7 +167,10 @@ def _reference(
     return f"{page_file(target_name)}?{query}", "", ""
 
 
-def table_pages(tables: dict[str, RawTable], resources: list[dict]) -> list[TablePage]:
+def table_pages(
+    tables: dict[str, RawTable], resources: list[dict], repository: str | None = None
+) -> list[TablePage]:
+    """Every table's page; with a GitHub `repository` ("owner/name"), rows link to its form."""
     targets = _targets(tables)
     pages = []
     for resource in resources:
@@ -195,10 +216,14 @@ def table_pages(tables: dict[str, RawTable], resources: list[dict]) -> list[Tabl
                 cells[url_field].links = [
                     Link(record[url_field], record[url_field], external=True)
                 ]
+            row_anchor = anchor([record[k] for k in key]) if key else ""
             rows.append(
                 Row(
-                    anchor([record[k] for k in key]) if key else "",
+                    row_anchor,
                     list(cells.values()),
+                    report_url(repository, table.name, row_anchor)
+                    if repository
+                    else "",
                 )
             )
         pages.append(
