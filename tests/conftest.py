@@ -8,6 +8,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from remembered_expectations import RememberedExpectations
+from sco_data.checks.pipeline import run_checks
 from sco_data.publish import site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,6 +22,24 @@ def package(tmp_path: Path) -> Path:
     shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
     shutil.copytree(ROOT / "data", tmp_path / "data")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def expectation_memory() -> dict:
+    """What GX answered for each table as fed, shared by the tests of one process."""
+    return {}
+
+
+@pytest.fixture
+def all_layers(expectation_memory):
+    """`run_checks` with GX in this process, remembering its answers for tables fed
+    exactly as before (see remembered_expectations)."""
+
+    def run(root: Path, **options):
+        quality = RememberedExpectations(Path(root), expectation_memory)
+        return run_checks(root, quality=quality, **options)
+
+    return run
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:
@@ -69,9 +89,16 @@ def expanded(groups) -> list:
     return [finding for group in groups for finding in group.findings()]
 
 
+# A fixed repository for the built site's "report a problem" links, never the clone's remote.
+SITE_REPOSITORY = "example-owner/sco-data"
+
+
 @pytest.fixture(scope="session")
 def built_site(tmp_path_factory) -> Path:
-    """The site `make site` writes, built once for the tests that read it (no dist/ given)."""
+    """The site `make site` writes, built once for the tests that read it (no dist/ given),
+    its rows linking to the issue form of SITE_REPOSITORY."""
     folder = tmp_path_factory.mktemp("site") / "site"
-    site.build(ROOT, folder, tmp_path_factory.mktemp("no-dist"))
+    site.build(
+        ROOT, folder, tmp_path_factory.mktemp("no-dist"), repository=SITE_REPOSITORY
+    )
     return folder

@@ -64,6 +64,7 @@ def _covered(reference, ours) -> bool:
     return any(f.column in (reference.column, None) for f in same_row)
 
 
+@pytest.mark.data
 def test_the_package_passes_full_frictionless_validation(package):
     assert reference_findings(package) == []
 

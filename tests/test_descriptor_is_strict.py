@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 from conftest import edit_json, expanded
-from sco_data.validate import run_checks
 
 
-def _findings(root):
-    return expanded(run_checks(root)[0])
+@pytest.fixture
+def findings_of(all_layers):
+    return lambda root: expanded(all_layers(root)[0])
 
 
 def _assert_found(findings, *, layer, file, line, column, rule):
@@ -66,13 +66,12 @@ DESCRIPTOR_CASES = {
 
 
 @pytest.mark.parametrize("case", DESCRIPTOR_CASES, ids=list(DESCRIPTOR_CASES))
-def test_unknown_descriptor_key_is_rejected_by_name(package, case):
+def test_unknown_descriptor_key_is_rejected_by_name(package, case, findings_of):
     file, change, key, path, hint = DESCRIPTOR_CASES[case]
     edit_json(package / file, change)
-    matches = [
-        f for f in _findings(package) if f.layer == "descriptor-keys" and f.value == key
-    ]
-    assert len(matches) == 1, _findings(package)
+    findings = findings_of(package)
+    matches = [f for f in findings if f.layer == "descriptor-keys" and f.value == key]
+    assert len(matches) == 1, findings
     assert matches[0].file == file
     assert matches[0].column == path
     assert f"'{key}'" in matches[0].message and hint in matches[0].message
@@ -106,10 +105,10 @@ SCHEMA_CASES = {
 
 
 @pytest.mark.parametrize("case", SCHEMA_CASES, ids=list(SCHEMA_CASES))
-def test_broken_table_schema_is_reported_under_its_file(package, case):
+def test_broken_table_schema_is_reported_under_its_file(package, case, findings_of):
     change, rule, detail = SCHEMA_CASES[case]
     edit_json(package / "schemas" / "events.schema.json", change)
-    findings = _findings(package)
+    findings = findings_of(package)
     assert [(f.file, f.rule) for f in findings] == [
         ("schemas/events.schema.json", rule)
     ]

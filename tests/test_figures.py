@@ -12,6 +12,8 @@ from conftest import ROOT, read_rows, set_cell
 from sco_data.package.typed import load_package
 from sco_data.publish import figure_files, figures
 
+pytestmark = pytest.mark.data  # `make test-data` runs these for a change to data/
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from bad_inputs import set_cell
 from conftest import ROOT
+from sco_data.checks import report
 from sco_data.checks.expectations import suites
 from sco_data.package.typed import load_package
 from sco_data.validate import main
@@ -65,13 +66,14 @@ def test_html_report_is_written_for_reviewers(package):
 # Arrow strings (feed.frame): both forms must let GX find the same bad cell.
 @pytest.mark.parametrize(("column", "value"), [("event_type", "x"), ("id", "Bad_Id")])
 def test_report_lists_a_problem_once_and_names_every_layer_that_found_it(
-    package, capsys, column, value
+    package, all_layers, column, value
 ):
     set_cell("events", "xi-proposes-silk-road-economic-belt-2013", column, value)(
         package
     )
-    assert main([str(package), "--no-data-docs"]) == 1
-    out = capsys.readouterr().out
+    groups, tables = all_layers(package)
+    assert groups
+    out = report.as_text(groups, tables)
     assert out.count(f"data/events.csv, line 2, {column}") == 1
     assert f"[pandera] data/events.csv, line 2, {column}" in out
     entry = out.split(f"[pandera] data/events.csv, line 2, {column}")[1].split("\n[")[0]

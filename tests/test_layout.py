@@ -15,6 +15,7 @@ ORDER = (
     {"package"},  # reading the package
     {"checks"},  # `make validate`'s layers
     {"versions", "publish"},  # what compares or publishes a checked package
+    {"contribute"},  # what a pull request and a release need: pr-check, prepare-release
     {"bench"},  # measures all of the above
     {"validate", "load"},  # entry points for users
 )

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from conftest import ROOT, read_rows
+
+pytestmark = pytest.mark.data  # `make test-data` runs these for a change to data/
 
 
 def members_on(day: date, organisation: str = "sco") -> set[str]:

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from conftest import ROOT, read_rows
+
+pytestmark = pytest.mark.data  # `make test-data` runs these for a change to data/
 
 
 def holder_on(day: date, office: str, organisation: str = "sco") -> str | None:

@@ -8,8 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import ROOT, read_rows
 from sco_data.validate import main, run_checks
+
+pytestmark = pytest.mark.data  # `make test-data` runs these for a change to data/
 
 
 def test_the_package_passes_every_check():

@@ -10,7 +10,6 @@ from bad_inputs import edit_bytes
 from conftest import ROOT, expanded
 from frictionless import Package
 from sco_data.publish import build, release
-from sco_data.validate import run_checks
 
 
 @pytest.fixture(scope="module")
@@ -28,11 +27,11 @@ def test_generated_files_are_up_to_date():
     assert build.stale(ROOT) == [], "run `make build`"
 
 
-def test_a_changed_file_with_stale_hash_is_reported_with_the_fix(package):
+def test_a_changed_file_with_stale_hash_is_reported_with_the_fix(package, all_layers):
     edit_bytes(
         "people", lambda data: data + b"zz-person,Z,CHN,,,src-iso-3166-pycountry,\n"
     )(package)
-    findings = expanded(run_checks(package)[0])
+    findings = expanded(all_layers(package)[0])
     stale = [f for f in findings if f.rule in ("hash-count", "byte-count")]
     assert stale and all(f.file == "data/people.csv" for f in stale)
     assert "run `make build`" in stale[0].message

@@ -75,17 +75,37 @@ def test_least_privilege_and_pinned_actions(workflow):
                 )
 
 
-def test_pull_requests_run_validate_test_and_check_version():
+def test_pull_requests_run_pr_check_and_the_tests_their_change_needs():
     ci = (ROOT / ".github" / "workflows" / "ci.yml").read_text("utf-8")
     for command in (
-        "make validate",
-        "make test",
-        "make check-version",
+        "make pr-check",
+        "sco_data.contribute.ci_scope",
+        "make test-data",
+        "make test ",
         "upload-artifact",
-        # findings as annotations, and the grouped report, row diff and version verdict
+        # findings as annotations; the grouped report, row diff, bump and derived files
         # in the job summary
         "--format github",
-        "--markdown-summary $GITHUB_STEP_SUMMARY",
-        "sco_data.versions.diff",
+        "--summary $GITHUB_STEP_SUMMARY",
+        "cache: pip",
     ):
-        assert command in ci
+        assert command in ci, command
+
+
+def test_releases_are_guarded_by_check_version():
+    release = (ROOT / ".github" / "workflows" / "release.yml").read_text("utf-8")
+    assert "make check-version" in release
+
+
+def test_after_a_merge_the_derived_files_are_regenerated_and_committed():
+    document = yaml.safe_load(
+        (ROOT / ".github" / "workflows" / "derived-files.yml").read_text("utf-8")
+    )
+    triggers = document.get(True) or document.get("on")
+    assert triggers["push"]["branches"] == ["main"]
+    (job,) = document["jobs"].values()
+    assert job["permissions"] == {"contents": "write"}
+    steps = "\n".join(str(step.get("run", "")) for step in job["steps"])
+    assert "make build" in steps and "git push" in steps
+    checkout = next(s for s in job["steps"] if "checkout" in s.get("uses", ""))
+    assert checkout["with"]["persist-credentials"] is False

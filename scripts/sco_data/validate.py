@@ -88,14 +88,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.markdown_summary:
         with open(args.markdown_summary, "a", encoding="utf-8") as out:
             out.write(report.as_markdown(groups, tables, examples))
-    if args.format == "json":
-        print(report.as_json(groups, tables, examples))
-    elif args.format == "github":
-        print(report.as_github(groups, tables))
-    elif args.format == "markdown":
-        print(report.as_markdown(groups, tables, examples))
-    else:
-        print(report.as_text(groups, tables, examples))
+    print(report.render(args.format, groups, tables, examples))
     for (
         note
     ) in quality.notes:  # about this run, not the package: stderr, same exit code

@@ -256,3 +256,19 @@ def write_findings(groups: Iterable[Group], out: TextIO) -> int:
             out.write(json.dumps(finding.as_dict(), ensure_ascii=False) + "\n")
             written += 1
     return written
+
+
+FORMATS = ("text", "json", "github", "markdown")
+
+
+def render(
+    form: str, groups: list[Group], tables: dict[str, dict], examples: int | None = 5
+) -> str:
+    """The report in one of FORMATS."""
+    if form == "json":
+        return as_json(groups, tables, examples)
+    if form == "github":
+        return as_github(groups, tables)
+    if form == "markdown":
+        return as_markdown(groups, tables, examples)
+    return as_text(groups, tables, examples)

@@ -1,7 +1,8 @@
 """`make build`: write what is generated from the package into it.
 
 - every resource's `bytes` and `hash` in datapackage.json;
-- docs/data-dictionary.md, from the descriptor and the Table Schemas.
+- docs/data-dictionary.md, from the descriptor and the Table Schemas;
+- the rows column of the README's table of tables, from the data.
 
 `--check` writes nothing and exits 1, naming each stale file, when a rebuild would change it.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 from sco_data.files import stale_files, write_or_check
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.descriptor import read as read_descriptor
-from sco_data.publish import data_dictionary, integrity
+from sco_data.publish import data_dictionary, integrity, readme_counts
 
 DESCRIPTOR = "datapackage.json"
 
@@ -31,6 +32,7 @@ def built(root: Path) -> dict[str, str]:
     return {
         DESCRIPTOR: as_json_text(package),
         data_dictionary.FILE: data_dictionary.markdown(package, descriptor.schemas),
+        **readme_counts.readme(root, package),
     }
 
 

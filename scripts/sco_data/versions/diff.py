@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
 
-from sco_data.package.descriptor import read as read_descriptor
 from sco_data.versions import row_diff
-from sco_data.versions.git_snapshot import SnapshotError, extract
+from sco_data.versions.comparison import compare
+from sco_data.versions.git_snapshot import SnapshotError
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,11 +25,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     root = Path(args.root)
     try:
-        with tempfile.TemporaryDirectory() as folder:
-            old_root = extract(root, args.base, Path(folder))
-            diffs = row_diff.diff_packages(
-                old_root, read_descriptor(old_root), root, read_descriptor(root)
-            )
+        diffs = compare(root, args.base).diffs
     except SnapshotError as error:
         print(f"diff: {error}", file=sys.stderr)
         return 2

@@ -40,3 +40,33 @@ def extract(root: Path, ref: str, destination: Path) -> Path:
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         tar.extractall(destination, filter="data")
     return destination
+
+
+def file_at(root: Path, ref: str, path: str) -> bytes | None:
+    """One file's bytes at `ref`, or None where it did not exist."""
+    shown = subprocess.run(
+        ["git", "show", f"{ref}:{path}"], cwd=root, capture_output=True, check=False
+    )
+    return shown.stdout if shown.returncode == 0 else None
+
+
+def changed_paths(root: Path, ref: str) -> list[str]:
+    """The files that differ between `ref` and the working tree, untracked ones included."""
+    listed = subprocess.run(
+        ["git", "diff", "-z", "--name-only", "--no-renames", ref, "--"],
+        cwd=root,
+        capture_output=True,
+        check=False,
+        text=True,
+    )
+    if listed.returncode != 0:
+        raise SnapshotError(listed.stderr.strip())
+    untracked = subprocess.run(
+        ["git", "ls-files", "-z", "--others", "--exclude-standard"],
+        cwd=root,
+        capture_output=True,
+        check=True,
+        text=True,
+    )
+    paths = listed.stdout.split("\0") + untracked.stdout.split("\0")
+    return sorted({path for path in paths if path})

@@ -23,6 +23,19 @@ class TableDiff:
     changed: int = 0
     columns_changed: bool = False
     rows: list[list[str]] = field(default_factory=list)  # daff's highlighter rows
+    key: list[str] = field(default_factory=list)  # the primary key's columns
+
+    def keys(self, marker: str) -> list[str]:
+        """The primary key of each row marked `marker` (+++, --- or ->), as `a/b` text."""
+        header = next((row for row in self.rows if row and row[0] == "@@"), None)
+        if header is None:
+            return []
+        columns = [header.index(c) for c in self.key if c in header] or [1]
+        return [
+            "/".join(_new_side(row[i]) for i in columns)
+            for row in self.rows
+            if row and row[0] == marker
+        ]
 
     @property
     def any(self) -> bool:
@@ -36,7 +49,7 @@ def _read(path: Path) -> list[list[str]]:
 
 
 def diff_table(name: str, old: list[list[str]], new: list[list[str]], key: list[str]):
-    result = TableDiff(name)
+    result = TableDiff(name, key=list(key))
     if not old or not new:  # a table added or removed: every row counts
         rows = new or old
         count = max(len(rows) - 1, 0)
@@ -65,6 +78,11 @@ def diff_table(name: str, old: list[list[str]], new: list[list[str]], key: list[
 
 def _text(value) -> str:
     return "" if value is None else str(value)
+
+
+def _new_side(cell: str) -> str:
+    """A changed cell reads `old->new`; its key is the new value."""
+    return cell.split("->")[-1]
 
 
 def diff_packages(old_root: Path, old: Descriptor, new_root: Path, new: Descriptor):

@@ -1,31 +1,23 @@
-"""`make check-version BASE=<git ref>`: is the descriptor's version bumped enough?
+"""`make check-version BASE=<git ref>`: does a release commit carry the version its changes
+need?
 
-Compares the working tree with BASE: schema changes (see schema_changes) and row changes
-(added rows: minor; removed rows: major, as a key users may rely on disappears; changed rows:
-patch). Fails when `version` is not raised at least to the level required, or when CHANGELOG.md
-has no dated entry `## [X.Y.Z] - YYYY-MM-DD` for the new version. No data or schema change
-requires no bump.
+Compares the working tree with BASE (see `comparison`). Fails when `version` is not raised at
+least to the level required, when CITATION.cff or pyproject.toml state another version than
+datapackage.json, or when CHANGELOG.md has no dated entry `## [X.Y.Z] - YYYY-MM-DD` for the
+new version. No data or schema change requires no bump. `make prepare-release` writes what
+this checks; pull requests leave the version alone.
 """
 
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-import tempfile
 from pathlib import Path
 
-from sco_data.package.descriptor import read as read_descriptor
-from sco_data.versions import row_diff, schema_changes
-from sco_data.versions.git_snapshot import SnapshotError, extract
-from sco_data.versions.schema_changes import LEVELS, Change
-
-SEMVER = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
-
-
-def _version(text) -> tuple[int, int, int] | None:
-    match = SEMVER.match(str(text or ""))
-    return tuple(int(part) for part in match.groups()) if match else None
+from sco_data.versions import changelog, version_files
+from sco_data.versions.comparison import Comparison, compare
+from sco_data.versions.git_snapshot import SnapshotError
+from sco_data.versions.schema_changes import LEVELS
 
 
 def bump_level(old: tuple, new: tuple) -> str:
@@ -39,62 +31,42 @@ def bump_level(old: tuple, new: tuple) -> str:
     return "patch"
 
 
-def row_changes(diffs) -> list[Change]:
-    changes = []
-    for diff in diffs:
-        if diff.removed:
-            changes.append(
-                Change("major", diff.table, f"{diff.removed} row(s) removed")
-            )
-        if diff.added:
-            changes.append(Change("minor", diff.table, f"{diff.added} row(s) added"))
-        if diff.changed:
-            changes.append(
-                Change("patch", diff.table, f"{diff.changed} row(s) changed")
-            )
-    return changes
+def changes_text(comparison: Comparison) -> list[str]:
+    lines = [f"Changes since {comparison.base}:"]
+    lines += [f"  {c.level:<5}  {c.where}: {c.what}" for c in comparison.changes] or [
+        "  none"
+    ]
+    lines.append(f"Required bump: {comparison.required}.")
+    return lines
 
 
-def changelog_has_entry(root: Path, version: str) -> bool:
-    path = root / "CHANGELOG.md"
-    if not path.is_file():
-        return False
-    pattern = rf"^## \[{re.escape(version)}\] - \d{{4}}-\d{{2}}-\d{{2}}\s*$"
-    return re.search(pattern, path.read_text("utf-8"), re.MULTILINE) is not None
-
-
-def check(root: Path, base: str) -> tuple[bool, list[str]]:
-    """(passes, lines of explanation)."""
-    with tempfile.TemporaryDirectory() as folder:
-        old_root = extract(root, base, Path(folder))
-        old, new = read_descriptor(old_root), read_descriptor(root)
-        changes = schema_changes.classify(old, new)
-        diffs = row_diff.diff_packages(old_root, old, root, new)
-    changes += row_changes(diffs)
-    required = schema_changes.highest(changes)
-    old_version = _version((old.package or {}).get("version"))
-    new_text = (new.package or {}).get("version")
-    new_version = _version(new_text)
-    lines = [f"Changes since {base}:"]
-    lines += [f"  {c.level:<5}  {c.where}: {c.what}" for c in changes] or ["  none"]
-    lines.append(f"Required bump: {required}.")
+def verdict(root: Path, comparison: Comparison) -> tuple[bool, list[str]]:
+    """(passes, sentences) for the version the working tree states."""
+    required = comparison.required
+    old_version = version_files.parse((comparison.old.package or {}).get("version"))
+    new_text = (comparison.new.package or {}).get("version")
+    new_version = version_files.parse(new_text)
     if new_version is None or old_version is None:
-        lines.append(f"version must be MAJOR.MINOR.PATCH; it is {new_text!r}.")
-        return False, lines
+        return False, [f"version must be MAJOR.MINOR.PATCH; it is {new_text!r}."]
     bumped = bump_level(old_version, new_version)
-    old_text = ".".join(map(str, old_version))
-    ok = True
+    old_text = version_files.text(old_version)
+    lines, ok = [], True
     if new_version < old_version:
         lines.append(f"version went back from {old_text} to {new_text}.")
         ok = False
     elif LEVELS.index(bumped) < LEVELS.index(required):
         lines.append(
             f"version is {new_text} (was {old_text}), a {bumped} bump; these changes need "
-            f"a {required} bump: set version in datapackage.json (and CITATION.cff, "
-            "pyproject.toml) accordingly."
+            f"a {required} bump: run `make prepare-release`, which writes it everywhere."
         )
         ok = False
-    if bumped != "none" and not changelog_has_entry(root, new_text):
+    for disagreement in version_files.disagreements(root):
+        lines.append(disagreement)
+        ok = False
+    log = root / changelog.FILE
+    if bumped != "none" and not (
+        log.is_file() and changelog.has_entry(log.read_text("utf-8"), new_text)
+    ):
         lines.append(
             f"CHANGELOG.md has no entry '## [{new_text}] - YYYY-MM-DD' for the new version."
         )
@@ -102,6 +74,13 @@ def check(root: Path, base: str) -> tuple[bool, list[str]]:
     if ok:
         lines.append(f"version {new_text} (was {old_text}): ok.")
     return ok, lines
+
+
+def check(root: Path, base: str) -> tuple[bool, list[str]]:
+    """(passes, lines of explanation)."""
+    comparison = compare(root, base)
+    ok, lines = verdict(root, comparison)
+    return ok, changes_text(comparison) + lines
 
 
 def main(argv: list[str] | None = None) -> int:

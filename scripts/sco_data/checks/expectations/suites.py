@@ -149,17 +149,23 @@ def drift(root: Path, descriptor: Descriptor | None = None) -> list[Finding]:
     return findings
 
 
+def rebuilt_files(root: Path) -> dict[str, str]:
+    """{suite file relative to root: the text `make suites` writes}."""
+    return {
+        suite_file(table): json.dumps(
+            rebuilt(root, table, schema, schema_file), indent=2, ensure_ascii=False
+        )
+        + "\n"
+        for table, schema, schema_file in _tables(root)
+    }
+
+
 def write(root: Path) -> list[str]:
     try:
         (root / SUITES_DIR).mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise WriteFailed(root / SUITES_DIR, error) from error
-    suites = {}
-    for table, schema, schema_file in _tables(root):
-        suite = rebuilt(root, table, schema, schema_file)
-        suites[root / suite_file(table)] = (
-            json.dumps(suite, indent=2, ensure_ascii=False) + "\n"
-        )
+    suites = {root / file: text for file, text in rebuilt_files(root).items()}
     return [path.relative_to(root).as_posix() for path in write_changed(suites)]
 
 

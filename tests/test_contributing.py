@@ -1,0 +1,270 @@
+"""A contribution needs only its rows: `make pr-check` regenerates what is derived, validates
+and names the bump; `make prepare-release` computes the version and writes it everywhere."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+from sco_data.contribute import ci_scope, pr_check, prepare_release
+from sco_data.versions import changelog, version_check, version_files
+
+# What a clone holds that pr-check and prepare-release read or write.
+FILES = (
+    "datapackage.json",
+    "data",
+    "schemas",
+    "docs",
+    "README.md",
+    "CHANGELOG.md",
+    "CITATION.cff",
+    "pyproject.toml",
+)
+SOURCE = (
+    "src-test-contribution,news_article,A test report,Test Agency,"
+    "https://example.org/report,2026-01-20,day,2026-12-04,en,\n"
+)
+
+
+def _git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """A clone-like repository whose only commit, tagged `base`, is today's package."""
+    for name in FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, tmp_path / name)
+        else:
+            shutil.copy(source, tmp_path / name)
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-qm", "base")
+    _git(tmp_path, "tag", "base")
+    return tmp_path
+
+
+def _trade_row(period_start: str) -> str:
+    return (
+        f"tjk-total-2025-test-contribution,CHN,TJK,,total,{period_start},2025-12-31,"
+        "3100000000,USD,exact,CHN,src-test-contribution,\n"
+    )
+
+
+def _contribute(repo: Path, period_start: str = "2025-01-01") -> None:
+    """The two CSV lines of a one-row contribution, committed alone."""
+    with (repo / "data" / "sources.csv").open("a", encoding="utf-8") as out:
+        out.write(SOURCE)
+    with (repo / "data" / "trade_stats.csv").open("a", encoding="utf-8") as out:
+        out.write(_trade_row(period_start))
+    _git(repo, "commit", "-qam", "China-Tajikistan exports in 2025")
+
+
+def _line_of(repo: Path, table: str, key: str) -> int:
+    lines = (repo / "data" / f"{table}.csv").read_text("utf-8").splitlines()
+    return next(n for n, line in enumerate(lines, 1) if line.startswith(key + ","))
+
+
+def _changed_files(repo: Path) -> list[str]:
+    return sorted(_git(repo, "diff", "--name-only").split())
+
+
+def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
+    _contribute(repo)
+    assert pr_check.main(["--base", "base", "--no-data-docs", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("VALID") == 1, out
+    assert "trade_stats: 1 added, 0 removed, 0 changed" in out
+    assert "Version bump this change implies: minor (0.4.0 → 0.5.0" in out
+    # The derived files are regenerated in the working tree, ready for the machine's commit.
+    assert _changed_files(repo) == [
+        "README.md",
+        "datapackage.json",
+        "docs/figures/trade-by-year.svg",
+        "docs/figures/trade-by-year.vl.json",
+    ]
+    assert "Derived files that merging will refresh: `README.md`" in out
+    readme = (repo / "README.md").read_text("utf-8")
+    assert re.search(r"^\| `trade_stats` \| 105 \|", readme, re.MULTILINE)
+    # No changelog line came with it: one is proposed, naming the rows.
+    assert "`trade_stats`: 1 row(s) added (`tjk-total-2025-test-contribution`)" in out
+
+
+def test_a_wrong_date_fails_with_the_file_and_line_on_the_diff(repo, capsys):
+    _contribute(repo, period_start="2025-13-01")
+    code = pr_check.main(
+        ["--base", "base", "--no-data-docs", "--format", "github", str(repo)]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    line = _line_of(repo, "trade_stats", "tjk-total-2025-test-contribution")
+    assert re.search(
+        rf"^::error file=data/trade_stats.csv,line={line},.*period_start_date",
+        out,
+        re.MULTILINE,
+    ), out
+    assert "::notice title=Version bump::" in out
+    assert out.rstrip().splitlines()[-1].startswith("INVALID")
+    assert "docs/figures/trade-by-year.svg" not in _changed_files(repo)
+
+
+def test_a_derived_file_edited_by_hand_is_a_finding(repo, capsys, tmp_path):
+    dictionary = repo / "docs" / "data-dictionary.md"
+    dictionary.write_text(dictionary.read_text("utf-8") + "\nA note.\n", "utf-8")
+    descriptor = json.loads((repo / "datapackage.json").read_text("utf-8"))
+    descriptor["description"] += " Edited by hand, which is allowed."
+    (repo / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
+    _git(repo, "commit", "-qam", "hand edits")
+    summary = tmp_path / "summary.md"
+    code = pr_check.main(
+        ["--base", "base", "--no-data-docs", "--summary", str(summary), str(repo)]
+    )
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "docs/data-dictionary.md" in out and "derived-file-edited" in out
+    assert "datapackage.json: " not in out.split("derived-file-edited")[0][-200:]
+    assert out.count("derived-file-edited") == 1
+    # The generated text is back in the working tree; the summary says what merging does.
+    assert "A note." not in dictionary.read_text("utf-8")
+    text = summary.read_text("utf-8")
+    assert "## Rows changed" in text and "## Version" in text
+    assert "`docs/data-dictionary.md`" in text
+    assert "patch" in text  # the description changed
+
+
+def test_prepare_release_writes_one_new_version_everywhere(repo, capsys):
+    _contribute(repo)
+    fragment = repo / changelog.FRAGMENTS / "tajik-trade.added.md"
+    fragment.parent.mkdir()
+    fragment.write_text("China-Tajikistan trade in 2025.\n", "utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "fragment")
+    assert prepare_release.main(["--date", "2026-12-05", str(repo)]) == 0, (
+        capsys.readouterr()
+    )
+    assert set(version_files.versions(repo).values()) == {"0.5.0"}
+    citation = (repo / "CITATION.cff").read_text("utf-8")
+    assert "date-released: 2026-12-05" in citation
+    log = (repo / "CHANGELOG.md").read_text("utf-8")
+    entry = log.split("## [0.5.0] - 2026-12-05\n", 1)[1].split("\n## [", 1)[0]
+    assert "### Added\n- China-Tajikistan trade in 2025." in entry
+    assert changelog.unreleased_text(log) == ""
+    assert not fragment.exists()
+    capsys.readouterr()
+    assert version_check.main(["--base", "base", str(repo)]) == 0, capsys.readouterr()
+    # And the derived files are those of the new data.
+    assert pr_check.edited_by_hand(repo, "base", {}, {}) == []
+    from sco_data.publish import build, figure_files
+
+    assert build.stale(repo) == [] and figure_files.stale(repo) == []
+
+
+def test_prepare_release_on_invalid_data_changes_nothing(repo, capsys):
+    _contribute(repo, period_start="2025-13-01")
+    before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    assert prepare_release.main(["--date", "2026-12-05", str(repo)]) == 1
+    error = capsys.readouterr().err
+    assert "data/trade_stats.csv" in error
+    assert "prepare-release changed nothing" in error
+    after = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
+    assert after == before
+
+
+def test_prepare_release_with_nothing_to_release_says_so(repo, capsys):
+    assert prepare_release.main([str(repo)]) == 1
+    assert "nothing to release" in capsys.readouterr().err
+    assert _changed_files(repo) == []
+
+
+def test_a_misnamed_fragment_stops_the_release(repo, capsys):
+    _contribute(repo)
+    (repo / changelog.FRAGMENTS).mkdir()
+    (repo / changelog.FRAGMENTS / "note.md").write_text("- something\n", "utf-8")
+    assert prepare_release.main([str(repo)]) == 1
+    assert "changelog.d/note.md: name it <name>.<section>.md" in capsys.readouterr().err
+    assert _changed_files(repo) == []
+
+
+def test_a_release_commit_with_too_small_a_bump_fails_pr_check(repo, capsys):
+    _contribute(repo)
+    files = version_files.with_version(repo, "0.4.1", "2026-12-05")
+    for path, text in files.items():
+        path.write_text(text, "utf-8")
+    log = repo / "CHANGELOG.md"
+    log.write_text(
+        changelog.released(
+            log.read_text("utf-8"), "0.4.1", "2026-12-05", changelog.Entry()
+        ),
+        "utf-8",
+    )
+    code, lines = version_check.check(repo, "base")
+    assert code is False
+    assert any("need a minor bump" in line for line in lines)
+    assert any("run `make prepare-release`" in line for line in lines)
+
+
+def test_versions_that_disagree_fail_check_version(repo, capsys):
+    citation = repo / "CITATION.cff"
+    citation.write_text(
+        citation.read_text("utf-8").replace("version: 0.4.0", "version: 0.4.9"),
+        "utf-8",
+    )
+    assert version_check.main(["--base", "base", str(repo)]) == 1
+    assert "CITATION.cff says version '0.4.9'" in capsys.readouterr().out
+
+
+def test_a_proposed_entry_names_rows_by_their_key():
+    from sco_data.versions.row_diff import diff_table
+
+    old = [["id", "value"], ["a", "1"], ["b", "2"]]
+    new = [["id", "value"], ["a", "1"], ["b", "3"], ["c", "4"]]
+    entry = changelog.proposed([], [diff_table("t", old, new, ["id"])])
+    text = entry.markdown()
+    assert "### Added\n- `t`: 1 row(s) added (`c`)." in text
+    assert "### Changed\n- `t`: 1 row(s) corrected (`b`)." in text
+
+
+@pytest.mark.parametrize(
+    ("paths", "suite"),
+    [
+        (["data/trade_stats.csv", "data/sources.csv"], "data"),
+        (["data/events.csv", "changelog.d/summit.added.md"], "data"),
+        (["data/events.csv", "schemas/events.schema.json"], "full"),
+        (["scripts/sco_data/validate.py"], "full"),
+        (["tests/test_site.py"], "full"),
+        ([".github/workflows/ci.yml"], "full"),
+        (["constraints.txt"], "full"),
+        (["pyproject.toml"], "full"),
+        (["Makefile"], "full"),
+        (["data-notes.txt"], "full"),  # not under data/
+        ([], "full"),
+    ],
+)
+def test_ci_runs_the_whole_suite_unless_only_the_data_changed(paths, suite):
+    assert ci_scope.scope(paths) == suite
+
+
+def test_ci_scope_reads_the_change_from_git(repo, capsys, monkeypatch):
+    _contribute(repo)
+    monkeypatch.chdir(repo)
+    assert ci_scope.main(["--base", "base"]) == 0
+    assert capsys.readouterr().out == "suite=data\n"
+    (repo / "schemas" / "notes.txt").write_text("x", "utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-qm", "schema folder")
+    assert ci_scope.main(["--base", "base"]) == 0
+    assert capsys.readouterr().out == "suite=full\n"
