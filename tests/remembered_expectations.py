@@ -61,6 +61,9 @@ class RememberedExpectations:
             self.memory[key] = self.inner.found[start:]
         self.found += copy.deepcopy(self.memory[key])
 
+    def stop(self) -> None:
+        self.inner.stop()
+
     def findings(self) -> list:
         self.inner.findings()
         return list(self.found)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT
-from sco_data.contribute import ci_scope, pr_check, prepare_release
+from remembered_expectations import RememberedExpectations
+from sco_data.contribute import ci_scope, pr_check, pr_report, prepare_release
 from sco_data.versions import changelog, version_check, version_files
 
 # What a clone holds that pr-check and prepare-release read or write.
@@ -104,13 +105,20 @@ def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
     assert "`trade_stats`: 1 row(s) added (`tjk-total-2025-test-contribution`)" in out
 
 
-def test_a_wrong_date_fails_with_the_file_and_line_on_the_diff(repo, capsys):
+def _checked(repo: Path, expectation_memory: dict):
+    """pr-check with GX in this process (see remembered_expectations); the one-row test
+    above runs the command itself, worker process included."""
+    quality = RememberedExpectations(repo, expectation_memory)
+    return pr_check.run(repo, "base", data_docs=False, quality=quality)
+
+
+def test_a_wrong_date_fails_with_the_file_and_line_on_the_diff(
+    repo, expectation_memory
+):
     _contribute(repo, period_start="2025-13-01")
-    code = pr_check.main(
-        ["--base", "base", "--no-data-docs", "--format", "github", str(repo)]
-    )
-    out = capsys.readouterr().out
-    assert code == 1
+    outcome = _checked(repo, expectation_memory)
+    out = pr_report.as_github(outcome)
+    assert outcome.groups
     line = _line_of(repo, "trade_stats", "tjk-total-2025-test-contribution")
     assert re.search(
         rf"^::error file=data/trade_stats.csv,line={line},.*period_start_date",
@@ -122,25 +130,22 @@ def test_a_wrong_date_fails_with_the_file_and_line_on_the_diff(repo, capsys):
     assert "docs/figures/trade-by-year.svg" not in _changed_files(repo)
 
 
-def test_a_derived_file_edited_by_hand_is_a_finding(repo, capsys, tmp_path):
+def test_a_derived_file_edited_by_hand_is_a_finding(repo, expectation_memory):
     dictionary = repo / "docs" / "data-dictionary.md"
     dictionary.write_text(dictionary.read_text("utf-8") + "\nA note.\n", "utf-8")
     descriptor = json.loads((repo / "datapackage.json").read_text("utf-8"))
     descriptor["description"] += " Edited by hand, which is allowed."
     (repo / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
     _git(repo, "commit", "-qam", "hand edits")
-    summary = tmp_path / "summary.md"
-    code = pr_check.main(
-        ["--base", "base", "--no-data-docs", "--summary", str(summary), str(repo)]
-    )
-    out = capsys.readouterr().out
-    assert code == 1
+    outcome = _checked(repo, expectation_memory)
+    out = pr_report.as_text(outcome)
+    assert outcome.groups
     assert "docs/data-dictionary.md" in out and "derived-file-edited" in out
     assert "datapackage.json: " not in out.split("derived-file-edited")[0][-200:]
     assert out.count("derived-file-edited") == 1
     # The generated text is back in the working tree; the summary says what merging does.
     assert "A note." not in dictionary.read_text("utf-8")
-    text = summary.read_text("utf-8")
+    text = pr_report.summary(outcome)
     assert "## Rows changed" in text and "## Version" in text
     assert "`docs/data-dictionary.md`" in text
     assert "patch" in text  # the description changed
@@ -161,7 +166,8 @@ def test_prepare_release_writes_one_new_version_everywhere(repo, capsys):
     assert "date-released: 2026-12-05" in citation
     log = (repo / "CHANGELOG.md").read_text("utf-8")
     entry = log.split("## [0.5.0] - 2026-12-05\n", 1)[1].split("\n## [", 1)[0]
-    assert "### Added\n- China-Tajikistan trade in 2025." in entry
+    added = entry.split("### Added\n", 1)[1].split("\n### ", 1)[0]
+    assert "- China-Tajikistan trade in 2025." in added.splitlines()
     assert changelog.unreleased_text(log) == ""
     assert not fragment.exists()
     capsys.readouterr()

@@ -84,17 +84,22 @@ def check_package(root: Path, descriptor: Descriptor) -> tuple[list[Finding], di
     rows = {}
     for task in report.tasks:
         rows[task.name] = task.stats.get("rows")
-        schema = package.get_resource(task.name).schema
-        for error in task.errors:
-            findings.append(
-                Finding(
-                    layer=LAYER,
-                    file=task.place,
-                    line=getattr(error, "row_number", None),
-                    column=_columns(error, schema.field_names, schema.primary_key),
-                    rule=error.type,
-                    value=_value(error),
-                    message=_with_hint(error),
-                )
-            )
+        findings += task_findings(package, task)
     return findings, rows
+
+
+def task_findings(package: frictionless.Package, task) -> list[Finding]:
+    """The findings of one resource's validation task."""
+    schema = package.get_resource(task.name).schema
+    return [
+        Finding(
+            layer=LAYER,
+            file=task.place,
+            line=getattr(error, "row_number", None),
+            column=_columns(error, schema.field_names, schema.primary_key),
+            rule=error.type,
+            value=_value(error),
+            message=_with_hint(error),
+        )
+        for error in task.errors
+    ]

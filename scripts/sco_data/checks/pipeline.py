@@ -76,6 +76,7 @@ class _Pass:
         self.hashed_keys = compact.key_columns(descriptor)
         self.kept_keys = compact.key_columns(descriptor, self.read_before)
         self.rules = semantics.Context({}, descriptor.table_schemas(), today)
+        self.waiting = semantics.waiting_tables(self.rules.schemas, self.read_before)
         self.kept: dict[str, KeptTable] = {}
 
     def table(self, table: RawTable) -> TableRun:
@@ -175,8 +176,7 @@ class _Pass:
         keys = [
             c for c in batch.keys.columns if c in self.kept_keys.get(table.name, ())
         ]
-        before = self.read_before[table.name]
-        if semantics.waits(self.rules.schemas, table.name, before):
+        if table.name in self.waiting:
             wanted = set(batch.typed.columns)
         else:
             wanted = semantics.looked_up(table.name)

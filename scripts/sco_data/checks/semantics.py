@@ -584,20 +584,21 @@ def _keyed(
     return groups
 
 
-def waits(schemas: dict, table: str, read_before: set[str]) -> bool:
-    """Whether a rule of `table` waits until every table is read, and so needs the whole
-    of its kept columns: any rule that could apply once all the tables are there."""
+def waiting_tables(schemas: dict, read_before: dict[str, set[str]]) -> set[str]:
+    """The tables with a rule that waits until every table is read, and so need the whole
+    of their kept columns: any rule that could apply once all the tables are there.
+    `read_before` names, per table, the tables read before it."""
     empty = {
         name: pd.DataFrame(columns=table_schema.field_names(schema))
         for name, schema in schemas.items()
     }
     every_table = Context(empty, schemas, dt.date.today())
-    return any(
-        t == table
-        and rule not in READS_TEXT
-        and not runs_per_batch(rule, t, read_before)
-        for t, _, rule, _, _ in rules(every_table)
-    )
+    return {
+        table
+        for table, _, rule, _, _ in rules(every_table)
+        if rule not in READS_TEXT
+        and not runs_per_batch(rule, table, read_before.get(table, set()))
+    }
 
 
 def check_batch(

@@ -118,10 +118,11 @@ def _changelog_given(root: Path, base: str, paths: list[str]) -> bool:
         return now != before
 
 
-def run(root: Path, base: str, data_docs: bool = True) -> Outcome:
-    """Regenerate, validate and compare; raises SnapshotError for an unknown base."""
+def run(root: Path, base: str, data_docs: bool = True, quality=None) -> Outcome:
+    """Regenerate, validate and compare; raises SnapshotError for an unknown base.
+    `quality` runs the GX layer: by default a worker process, as `make validate` starts."""
     # GX's import overlaps the regeneration and the other layers, as in `make validate`.
-    quality = worker.Worker(root, data_docs=data_docs)
+    quality = quality or worker.Worker(root, data_docs=data_docs)
     try:
         paths = changed_paths(root, base)
         expected = {}

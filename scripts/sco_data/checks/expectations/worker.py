@@ -166,6 +166,9 @@ class InProcess:
         if self.session:
             self.session.discard(table)
 
+    def stop(self) -> None:
+        """Nothing runs beside this process: nothing to stop."""
+
     def findings(self) -> list:
         if self.session:
             self.session.finish()
