@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from remembered_expectations import RememberedExpectations
+from sco_data.checks import frictionless_metadata
 from sco_data.checks.pipeline import run_checks
 from sco_data.publish import site
 
@@ -30,10 +31,39 @@ def expectation_memory() -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def metadata_memory() -> dict:
+    """frictionless's metadata findings for each descriptor and set of schemas met."""
+    return {}
+
+
 @pytest.fixture
-def all_layers(expectation_memory):
+def remembered_metadata(monkeypatch, metadata_memory):
+    """Within the test, frictionless's metadata validation answers from memory for a
+    descriptor, schemas and file list it has seen: it reads nothing else, and the
+    catalogue changes the data far more often than the contract."""
+    real = frictionless_metadata.check_metadata
+
+    def check(root, descriptor):
+        root = Path(root)
+        descriptor_file = root / descriptor.file
+        key = (
+            descriptor_file.read_bytes() if descriptor_file.is_file() else None,
+            json.dumps(descriptor.schemas, sort_keys=True),
+            tuple(sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))),
+        )
+        if key not in metadata_memory:
+            metadata_memory[key] = real(root, descriptor)
+        return list(metadata_memory[key])
+
+    monkeypatch.setattr(frictionless_metadata, "check_metadata", check)
+
+
+@pytest.fixture
+def all_layers(expectation_memory, remembered_metadata):
     """`run_checks` with GX in this process, remembering its answers for tables fed
-    exactly as before (see remembered_expectations)."""
+    exactly as before (see remembered_expectations), and frictionless's metadata findings
+    for a contract seen before."""
 
     def run(root: Path, **options):
         quality = RememberedExpectations(Path(root), expectation_memory)
