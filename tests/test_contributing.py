@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, read_rows
 from remembered_expectations import RememberedExpectations
 from sco_data.contribute import ci_scope, pr_check, pr_report, prepare_release
 from sco_data.versions import changelog, version_check, version_files
@@ -25,10 +25,6 @@ FILES = (
     "CHANGELOG.md",
     "CITATION.cff",
     "pyproject.toml",
-)
-SOURCE = (
-    "src-test-contribution,news_article,A test report,Test Agency,"
-    "https://example.org/report,2026-01-20,day,2026-12-04,en,\n"
 )
 
 
@@ -59,20 +55,33 @@ def repo(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _trade_row(period_start: str) -> str:
-    return (
-        f"tjk-total-2025-test-contribution,CHN,TJK,,total,{period_start},2025-12-31,"
-        "3100000000,USD,exact,CHN,src-test-contribution,\n"
-    )
+def _unused(text: str, stem: str) -> str:
+    """`stem-N` with the first N the text does not hold: the rows stay new, whatever the
+    package already has."""
+    number = 1
+    while f"{stem}-{number}" in text:
+        number += 1
+    return f"{stem}-{number}"
 
 
-def _contribute(repo: Path, period_start: str = "2025-01-01") -> None:
-    """The two CSV lines of a one-row contribution, committed alone."""
-    with (repo / "data" / "sources.csv").open("a", encoding="utf-8") as out:
-        out.write(SOURCE)
-    with (repo / "data" / "trade_stats.csv").open("a", encoding="utf-8") as out:
-        out.write(_trade_row(period_start))
-    _git(repo, "commit", "-qam", "China-Tajikistan exports in 2025")
+def _contribute(repo: Path, period_start: str = "2025-01-01") -> str:
+    """The two CSV lines of a one-row contribution, committed alone; the new row's id."""
+    sources = repo / "data" / "sources.csv"
+    trade = repo / "data" / "trade_stats.csv"
+    source_id = _unused(sources.read_text("utf-8"), "src-test-contribution")
+    row_id = _unused(trade.read_text("utf-8"), "tjk-total-2025-test-contribution")
+    with sources.open("a", encoding="utf-8") as out:
+        out.write(
+            f"{source_id},news_article,A test report,Test Agency,"
+            f"https://example.org/{source_id},2026-01-20,day,2026-12-04,en,\n"
+        )
+    with trade.open("a", encoding="utf-8") as out:
+        out.write(
+            f"{row_id},CHN,TJK,,total,{period_start},2025-12-31,"
+            f"3100000000,USD,exact,CHN,{source_id},\n"
+        )
+    _git(repo, "commit", "-qam", "China-Tajikistan trade in 2025")
+    return row_id
 
 
 def _line_of(repo: Path, table: str, key: str) -> int:
@@ -85,7 +94,8 @@ def _changed_files(repo: Path) -> list[str]:
 
 
 def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
-    _contribute(repo)
+    rows_before = len(read_rows(repo / "data" / "trade_stats.csv")[1])
+    row_id = _contribute(repo)
     assert pr_check.main(["--base", "base", "--no-data-docs", str(repo)]) == 0
     out = capsys.readouterr().out
     assert out.count("VALID") == 1, out
@@ -100,9 +110,10 @@ def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
     ]
     assert "Derived files that merging will refresh: `README.md`" in out
     readme = (repo / "README.md").read_text("utf-8")
-    assert re.search(r"^\| `trade_stats` \| 105 \|", readme, re.MULTILINE)
+    counted = rf"^\| `trade_stats` \| {rows_before + 1} \|"
+    assert re.search(counted, readme, re.MULTILINE)
     # No changelog line came with it: one is proposed, naming the rows.
-    assert "`trade_stats`: 1 row(s) added (`tjk-total-2025-test-contribution`)" in out
+    assert f"`trade_stats`: 1 row(s) added (`{row_id}`)" in out
 
 
 def _checked(repo: Path, expectation_memory: dict):
@@ -115,11 +126,11 @@ def _checked(repo: Path, expectation_memory: dict):
 def test_a_wrong_date_fails_with_the_file_and_line_on_the_diff(
     repo, expectation_memory
 ):
-    _contribute(repo, period_start="2025-13-01")
+    row_id = _contribute(repo, period_start="2025-13-01")
     outcome = _checked(repo, expectation_memory)
     out = pr_report.as_github(outcome)
     assert outcome.groups
-    line = _line_of(repo, "trade_stats", "tjk-total-2025-test-contribution")
+    line = _line_of(repo, "trade_stats", row_id)
     assert re.search(
         rf"^::error file=data/trade_stats.csv,line={line},.*period_start_date",
         out,
