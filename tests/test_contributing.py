@@ -190,6 +190,29 @@ def test_prepare_release_writes_one_new_version_everywhere(repo, capsys):
     assert build.stale(repo) == [] and figure_files.stale(repo) == []
 
 
+def test_without_a_tag_the_release_is_the_last_commit_that_wrote_its_entry(
+    repo, capsys
+):
+    # The release is finished after its heading was written: a row added, the entry
+    # amended. Only what comes after belongs to the next release.
+    first = _contribute(repo)
+    log = repo / "CHANGELOG.md"
+    text = log.read_text("utf-8")
+    entry = changelog.entry_text(text, "0.4.0")
+    log.write_text(
+        text.replace(entry, entry.rstrip() + "\n- One more row.\n\n"), "utf-8"
+    )
+    _git(repo, "commit", "-qam", "0.4.0 finished")
+    amended = _git(repo, "rev-parse", "HEAD").strip()
+    assert prepare_release.last_release(repo) == (amended, "0.4.0")
+    second = _contribute(repo)
+    assert first != second
+    assert prepare_release.main(["--date", "2026-12-05", str(repo)]) == 0
+    out = capsys.readouterr().out
+    assert f"(compared with {amended})" in out
+    assert "trade_stats: 1 row(s) added" in out and "2 row(s)" not in out
+
+
 def test_prepare_release_on_invalid_data_changes_nothing(repo, capsys):
     _contribute(repo, period_start="2025-13-01")
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}

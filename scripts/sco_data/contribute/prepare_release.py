@@ -1,7 +1,7 @@
 """`make prepare-release`: compute the next version from the changes, and write it.
 
-1. Finds the last release: the newest tag `vX.Y.Z` reachable from HEAD, else the commit that
-   added the newest dated heading of CHANGELOG.md.
+1. Finds the last release: the newest tag `vX.Y.Z` reachable from HEAD, else the newest
+   commit that wrote the newest dated entry of CHANGELOG.md.
 2. Checks a copy of the package with its derived files regenerated: on invalid data it
    prints the report and changes nothing.
 3. Computes the bump since that release from the data and schema diff (the rules of
@@ -57,14 +57,19 @@ def last_release(root: Path) -> tuple[str, str]:
             "No release to compare with: no tag vX.Y.Z and no dated heading in "
             f"{changelog.FILE}."
         )
-    added = _git(
-        root, "log", "--format=%H", "-S", f"## [{version}] - ", "--", changelog.FILE
-    ).splitlines()
-    if not added:
-        raise ReleaseError(
-            f"The heading of {version} in {changelog.FILE} is not in any commit."
-        )
-    return added[-1], version  # the oldest commit: the one that added the heading
+    return _last_entry_commit(root, version), version
+
+
+def _last_entry_commit(root: Path, version: str) -> str:
+    """The newest commit that wrote the changelog entry of `version`: what was released
+    under it. An entry may be amended after its heading was added, as the release is
+    finished; changes made after the last amendment belong to the next release."""
+    for commit in _git(root, "log", "--format=%H", "--", changelog.FILE).split():
+        now = _git(root, "show", f"{commit}:{changelog.FILE}")
+        before = _git(root, "show", f"{commit}^:{changelog.FILE}")
+        if changelog.entry_text(now, version) != changelog.entry_text(before, version):
+            return commit
+    raise ReleaseError(f"The entry of {version} in {changelog.FILE} is in no commit.")
 
 
 def _copy(root: Path, folder: Path) -> Path:

@@ -72,6 +72,17 @@ def last_release(text: str) -> str | None:
     return match[1] if match else None
 
 
+def entry_text(text: str, version: str) -> str | None:
+    """The dated entry of `version`, heading included, or None."""
+    heading = re.search(
+        rf"^## \[{re.escape(version)}\] - .*$", text or "", re.MULTILINE
+    )
+    if heading is None:
+        return None
+    following = re.compile(r"^## ", re.MULTILINE).search(text, heading.end())
+    return text[heading.start() : following.start() if following else len(text)]
+
+
 def _unreleased_span(text: str) -> tuple[int, int]:
     """Where the Unreleased section's body starts and ends."""
     start = text.find(UNRELEASED)
