@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,33 @@ def all_layers(expectation_memory, remembered_metadata):
         return run_checks(root, quality=quality, **options)
 
     return run
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(
+        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
+        cwd=repo,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return done.stdout
+
+
+def committed_copy(folder: Path, names: tuple[str, ...]) -> Path:
+    """A git repository in `folder` whose only commit, tagged `base`, holds a copy of the
+    named files and folders of the package."""
+    for name in names:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, folder / name)
+        else:
+            shutil.copy(source, folder / name)
+    git(folder, "init", "-q")
+    git(folder, "add", ".")
+    git(folder, "commit", "-qm", "base")
+    git(folder, "tag", "base")
+    return folder
 
 
 def read_rows(path: Path) -> tuple[list[str], list[dict]]:

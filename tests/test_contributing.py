@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, read_rows
+from conftest import committed_copy, git, read_rows
 from remembered_expectations import RememberedExpectations
 from sco_data.contribute import ci_scope, pr_check, pr_report, prepare_release
 from sco_data.versions import changelog, version_check, version_files
@@ -28,31 +26,10 @@ FILES = (
 )
 
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", "-c", "user.name=test", "-c", "user.email=test@example.org", *args],
-        cwd=repo,
-        check=True,
-        capture_output=True,
-        text=True,
-    )
-    return done.stdout
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A clone-like repository whose only commit, tagged `base`, is today's package."""
-    for name in FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy(source, tmp_path / name)
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-qm", "base")
-    _git(tmp_path, "tag", "base")
-    return tmp_path
+    return committed_copy(tmp_path, FILES)
 
 
 def _unused(text: str, stem: str) -> str:
@@ -80,7 +57,7 @@ def _contribute(repo: Path, period_start: str = "2025-01-01") -> str:
             f"{row_id},CHN,TJK,,total,{period_start},2025-12-31,"
             f"3100000000,USD,exact,CHN,{source_id},\n"
         )
-    _git(repo, "commit", "-qam", "China-Tajikistan trade in 2025")
+    git(repo, "commit", "-qam", "China-Tajikistan trade in 2025")
     return row_id
 
 
@@ -90,7 +67,7 @@ def _line_of(repo: Path, table: str, key: str) -> int:
 
 
 def _changed_files(repo: Path) -> list[str]:
-    return sorted(_git(repo, "diff", "--name-only").split())
+    return sorted(git(repo, "diff", "--name-only").split())
 
 
 def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
@@ -147,7 +124,7 @@ def test_a_derived_file_edited_by_hand_is_a_finding(repo, expectation_memory):
     descriptor = json.loads((repo / "datapackage.json").read_text("utf-8"))
     descriptor["description"] += " Edited by hand, which is allowed."
     (repo / "datapackage.json").write_text(json.dumps(descriptor, indent=2), "utf-8")
-    _git(repo, "commit", "-qam", "hand edits")
+    git(repo, "commit", "-qam", "hand edits")
     outcome = _checked(repo, expectation_memory)
     out = pr_report.as_text(outcome)
     assert outcome.groups
@@ -167,8 +144,8 @@ def test_prepare_release_writes_one_new_version_everywhere(repo, capsys):
     fragment = repo / changelog.FRAGMENTS / "tajik-trade.added.md"
     fragment.parent.mkdir()
     fragment.write_text("China-Tajikistan trade in 2025.\n", "utf-8")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "fragment")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "fragment")
     assert prepare_release.main(["--date", "2026-12-05", str(repo)]) == 0, (
         capsys.readouterr()
     )
@@ -202,8 +179,8 @@ def test_without_a_tag_the_release_is_the_last_commit_that_wrote_its_entry(
     log.write_text(
         text.replace(entry, entry.rstrip() + "\n- One more row.\n\n"), "utf-8"
     )
-    _git(repo, "commit", "-qam", "0.4.0 finished")
-    amended = _git(repo, "rev-parse", "HEAD").strip()
+    git(repo, "commit", "-qam", "0.4.0 finished")
+    amended = git(repo, "rev-parse", "HEAD").strip()
     assert prepare_release.last_release(repo) == (amended, "0.4.0")
     second = _contribute(repo)
     assert first != second
@@ -298,13 +275,13 @@ def test_ci_runs_the_whole_suite_unless_only_the_data_changed(paths, suite):
     assert ci_scope.scope(paths) == suite
 
 
-def test_ci_scope_reads_the_change_from_git(repo, capsys, monkeypatch):
+def test_ci_scope_reads_the_change_fromgit(repo, capsys, monkeypatch):
     _contribute(repo)
     monkeypatch.chdir(repo)
     assert ci_scope.main(["--base", "base"]) == 0
     assert capsys.readouterr().out == "suite=data\n"
     (repo / "schemas" / "notes.txt").write_text("x", "utf-8")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-qm", "schema folder")
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "schema folder")
     assert ci_scope.main(["--base", "base"]) == 0
     assert capsys.readouterr().out == "suite=full\n"

@@ -4,45 +4,20 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 from bad_inputs import set_cell
-from conftest import ROOT, read_rows, write_rows
+from conftest import committed_copy, read_rows, write_rows
 from sco_data.versions import diff, version_check
 
 FILES = ("datapackage.json", "CHANGELOG.md", "schemas", "data")
 
 
-def _git(repo: Path, *args: str) -> None:
-    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True)
-
-
 @pytest.fixture
 def repo(tmp_path: Path) -> Path:
     """A git repository whose only commit, tagged `base`, is the current package."""
-    for name in FILES:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, tmp_path / name)
-        else:
-            shutil.copy(source, tmp_path / name)
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", ".")
-    _git(
-        tmp_path,
-        "-c",
-        "user.name=test",
-        "-c",
-        "user.email=test@example.org",
-        "commit",
-        "-qm",
-        "base",
-    )
-    _git(tmp_path, "tag", "base")
-    return tmp_path
+    return committed_copy(tmp_path, FILES)
 
 
 def _version(repo: Path) -> str:

@@ -14,6 +14,7 @@ Only the standard library: the GX worker imports this before anything heavy.
 
 from __future__ import annotations
 
+import argparse
 import errno
 import os
 import re
@@ -230,3 +231,16 @@ def write_or_check(
     for path in written:
         print(f"wrote {path.relative_to(root).as_posix()}")
     return 0
+
+
+def generator_main(
+    argv: list[str] | None, description: str, expected_of, remedy: str
+) -> int:
+    """The command line of a generator: `[ROOT] [--check]`, where `expected_of(root)` gives
+    {file: its text}; see `write_or_check`."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("root", nargs="?", default=".")
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args(argv)
+    root = Path(args.root)
+    return write_or_check(root, expected_of(root), args.check, remedy)

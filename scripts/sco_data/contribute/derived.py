@@ -8,7 +8,6 @@ rest of such a file is never taken for an edit of its derived part.
 
 from __future__ import annotations
 
-import argparse
 import json
 import sys
 from collections.abc import Callable
@@ -16,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sco_data.checks.expectations import suites
-from sco_data.files import WriteFailed, write_changed, write_or_check
+from sco_data.files import WriteFailed, generator_main, write_changed
 from sco_data.publish import build, figure_files, readme_counts
 
 
@@ -81,15 +80,12 @@ def write(root: Path, files: dict[str, str]) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="`make build`: regenerate every derived file (`--check`: name the stale)."
+    return generator_main(
+        argv,
+        "`make build`: regenerate every derived file (--check: name the stale ones).",
+        expected,
+        "is out of date: run `make build`.",
     )
-    parser.add_argument("root", nargs="?", default=".")
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    root = Path(args.root)
-    remedy = "is out of date: run `make build`."
-    return write_or_check(root, expected(root), args.check, remedy)
 
 
 if __name__ == "__main__":

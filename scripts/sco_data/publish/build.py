@@ -9,11 +9,10 @@
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from sco_data.files import stale_files, write_or_check
+from sco_data.files import generator_main, stale_files
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.publish import data_dictionary, integrity, readme_counts
@@ -41,13 +40,8 @@ def stale(root: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("root", nargs="?", default=".")
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    root = Path(args.root)
-    return write_or_check(
-        root, built(root), args.check, "is out of date: run `make build`."
+    return generator_main(
+        argv, __doc__.splitlines()[0], built, "is out of date: run `make build`."
     )
 
 

@@ -8,7 +8,6 @@ file, when the data no longer draws the committed figures.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,7 +15,7 @@ from pathlib import Path
 import altair as alt
 import vl_convert
 
-from sco_data.files import stale_files, write_or_check
+from sco_data.files import generator_main, stale_files
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.typed import load_package
 from sco_data.publish.figures import FIGURES, Figure
@@ -49,13 +48,12 @@ def stale(root: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("root", nargs="?", default=".")
-    parser.add_argument("--check", action="store_true")
-    args = parser.parse_args(argv)
-    root = Path(args.root)
-    remedy = "no longer matches the data: run `make figures`."
-    return write_or_check(root, rendered(root), args.check, remedy)
+    return generator_main(
+        argv,
+        __doc__.splitlines()[0],
+        rendered,
+        "no longer matches the data: run `make figures`.",
+    )
 
 
 if __name__ == "__main__":
