@@ -726,6 +726,14 @@ CATALOGUE: list[BadInput] = [
         edit_json("schemas/events.schema.json", _enum_widened_without_suite),
         at_line(GX, "schemas/expectations/events.json", None, None, "suite-drift"),
     ),
+    BadInput(
+        "expectation suite that is not JSON",
+        "schemas/expectations/events.json cut off after its first line",
+        lambda root: (root / "schemas" / "expectations" / "events.json").write_text(
+            '{"name": "events",\n', "utf-8"
+        ),
+        at_line(GX, "schemas/expectations/events.json", None, None, "unreadable-suite"),
+    ),
 ]
 
 

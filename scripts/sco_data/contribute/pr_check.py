@@ -130,8 +130,8 @@ def run(root: Path, base: str, data_docs: bool = True, quality=None) -> Outcome:
             expected = derived.expected(
                 root, [g for g in derived.GENERATORS if not g.needs_valid_data]
             )
-        except SystemExit:
-            pass  # an unreadable descriptor: validation says why
+        except (SystemExit, ValueError, OSError):
+            pass  # an unreadable descriptor, schema or suite: validation says why
         before = {file: derived.read_text(root / file) for file in expected}
         derived.write(root, expected)
         from sco_data.checks.pipeline import run_checks

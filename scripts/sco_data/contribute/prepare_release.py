@@ -95,8 +95,8 @@ def check_copy(root: Path) -> tuple[list, dict]:
                     copy, [g for g in derived.GENERATORS if not g.needs_valid_data]
                 ),
             )
-        except SystemExit:
-            pass  # an unreadable descriptor: validation says why
+        except (SystemExit, ValueError, OSError):
+            pass  # an unreadable descriptor, schema or suite: validation says why
         return run_checks(copy)
 
 
