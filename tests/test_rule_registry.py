@@ -1,10 +1,12 @@
 """A semantic rule is declared once, beside its function (`checks/rule_registry`): the rule set
-is built from those declarations."""
+is built from those declarations, and every declared rule has a bad input that it rejects."""
 
 from __future__ import annotations
 
 import pytest
+from bad_inputs import CATALOGUE, ROOT
 from sco_data.checks.rule_registry import Declarations, Target
+from sco_data.checks.semantics import RULES
 
 SCHEMAS = {"a": {"fields": []}, "b": {"fields": []}, "c": {"fields": []}}
 
@@ -58,3 +60,9 @@ def test_a_declaration_is_refused_when_incomplete_repeated_or_late():
         fresh("once", table="b", column="x", message="")
     with pytest.raises(TypeError):  # the looks_up of a done rule set cannot change
         rules["each-table"].looks_up["a"] = ("id",)
+
+
+def test_every_declared_rule_has_a_bad_input_it_rejects():
+    expected = {case.expect(ROOT) for case in CATALOGUE}
+    caught = {e.rule for e in expected if e.layer == "pandera"}
+    assert {rule.name for rule in RULES} <= caught
