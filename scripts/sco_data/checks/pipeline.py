@@ -20,6 +20,7 @@ from sco_data.checks import (
     frictionless_metadata,
     iso_codes,
     read_back,
+    semantic_run,
     semantics,
 )
 from sco_data.checks.expectations import feed, suites, worker
@@ -76,7 +77,8 @@ class _Pass:
         self.hashed_keys = compact.key_columns(descriptor)
         self.kept_keys = compact.key_columns(descriptor, self.read_before)
         self.rules = semantics.Context({}, descriptor.table_schemas(), today)
-        self.waiting = semantics.waiting_tables(self.rules.schemas, self.read_before)
+        self.waiting = semantic_run.waiting_tables(self.rules.schemas, self.read_before)
+        self.text_tables = semantic_run.text_tables(self.rules.schemas)
         self.kept: dict[str, KeptTable] = {}
 
     def table(self, table: RawTable) -> TableRun:
@@ -126,13 +128,13 @@ class _Pass:
             _gather(gathered, "iso", found)
             found = _guarded("pandera", contract.check_cells, part, self.values_kept)
             _gather(gathered, "cells", found)
-            if table.name in semantics.READS_TEXT.values():
+            if table.name in self.text_tables:
                 # The text of the ids and codes those rules read; the rest is typed above.
                 other = set(part.frame.columns) - compact.hashed_columns(table.schema)
                 typed_text = typed_frame(part, free_text=False, skip=other)
                 found = _guarded(
                     "pandera",
-                    semantics.check_text,
+                    semantic_run.check_text,
                     table.name,
                     typed_text,
                     table.schema,
@@ -152,7 +154,7 @@ class _Pass:
             keep = keep or self._kept_columns(table, batch)
             found = _guarded(
                 "pandera",
-                semantics.check_batch,
+                semantic_run.check_batch,
                 self.rules,
                 table.name,
                 table.file,
@@ -182,7 +184,7 @@ class _Pass:
         if table.name in self.waiting:
             wanted = set(batch.typed.columns)
         else:
-            wanted = semantics.looked_up(table.name)
+            wanted = semantic_run.looked_up(table.name)
         # A key column held as hashes is kept once, in `keys` (see `compact.kept_table`).
         shared = set(keys) & batch.hashed
         typed = [c for c in batch.typed.columns if c in wanted and c not in shared]
@@ -223,7 +225,7 @@ def _data_layers(
     hashed = {name: k.hashed for name, k in kept.items()}
     findings += _guarded(
         "pandera",
-        semantics.check,
+        semantic_run.check,
         run.rules,
         files,
         run.read_before,

@@ -1,5 +1,12 @@
 """Rules Table Schema cannot express: temporal order, date precision, and agreement between
-tables. Each rule is a vectorised pandera check on the typed tables."""
+tables. Each rule is a vectorised test on the typed tables, declared once above its function
+(`declare`, see `rule_registry`): its name, where it applies, its message and what it reads.
+`semantic_run` runs them as pandera checks.
+
+Most rules read one row of their table at a time, plus rows of other tables they look up
+(`looks_up`): they run on each batch of the table as it is read, provided the tables they look
+up were read before it. Those that compare rows of their own table (`across_rows`), or look up
+a table read later, wait until every table is read and run on what each kept."""
 
 from __future__ import annotations
 
@@ -7,57 +14,13 @@ import datetime as dt
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 
-from sco_data.checks.pandera_run import Rule, run_keyed
-from sco_data.findings import Group
+from sco_data.checks.rule_registry import Declarations, Target
 from sco_data.package import table_schema
 from sco_data.package.compact import find_sorted
 from sco_data.package.dates import definitely_before, last_day
 
 MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner", "partner"}
-
-# Most rules read one row of their table at a time, plus rows of other tables they look up:
-# they run on each batch of the table as it is read, provided the tables they look up were
-# read before it. The others wait until every table is read, and run on what each kept.
-#
-# Rules that read the text of ids rather than compare them (on the batch's text columns):
-READS_TEXT = {"participant-id": "event_participants"}  # rule: its table
-# Rules that compare rows of their own table with each other:
-ACROSS_ROWS = {"membership-overlap", "office-overlap"}
-# What each rule reads of other tables: a table keeps these columns once it is read.
-LOOKS_UP = {
-    "status-on-event-day": {
-        "events": ("id", "organisation_id", "start_date"),
-        "organisations": ("id", "parent_id"),
-        "memberships": (
-            "organisation_id",
-            "state_iso3",
-            "status",
-            "start_date",
-            "end_date",
-            "end_precision",
-        ),
-    },
-    "quote-outside-event": {
-        "events": ("id", "start_date", "end_date", "date_precision")
-    },
-    "stat-before-opening": {"infrastructure": ("id", "opened_date")},
-    "source-before-fact": {"sources": ("id", "published_date", "published_precision")},
-    "person-state-mismatch": {"people": ("id", "state_iso3")},
-}
-
-
-def runs_per_batch(rule: str, table: str, read_before: set[str]) -> bool:
-    """Whether `rule`, on `table`, can run on each batch of it as it is read."""
-    if rule in ACROSS_ROWS or rule in READS_TEXT:
-        return False
-    return all(t in read_before for t in LOOKS_UP.get(rule, {}) if t != table)
-
-
-def looked_up(table: str) -> set[str]:
-    """The columns of `table` that rules of other tables look up."""
-    return {c for tables in LOOKS_UP.values() for c in tables.get(table, ())}
 
 
 class Context:
@@ -127,9 +90,26 @@ def _ok(frame) -> pd.Series:
     return pd.Series(True, index=frame.index)
 
 
-# Each rule: (table, column the finding names, rule name, message, test(context) -> ok Series)
+# The rules, in the order their checks run. Each function takes the context and its target's
+# params, and returns True on the rows that pass.
+declare = Declarations()
 
 
+def date_fields(schemas: dict):
+    """Every date field of every table."""
+    for table, schema in schemas.items():
+        for field in table_schema.date_fields(schema):
+            yield Target(table, field, {"table": table, "field": field})
+
+
+@declare(
+    "precision-first-day",
+    targets=date_fields,
+    message=(
+        "'{field}' is {value} but its precision is month or year: write the first day "
+        "of that month or year."
+    ),
+)
 def _precision_first_day(ctx: Context, table: str, field: str):
     precision = ctx.precision(table, field)
     dates = ctx.frames[table][field]
@@ -142,15 +122,46 @@ def _precision_first_day(ctx: Context, table: str, field: str):
     return ~off.fillna(False).astype(bool)
 
 
+@declare(
+    "future-date",
+    targets=date_fields,
+    message="'{field}' is {value}, after today; the package records what has happened.",
+)
 def _not_in_future(ctx: Context, table: str, field: str):
     return ~(ctx.frames[table][field] > ctx.today).fillna(False).astype(bool)
 
 
+PERIODS = (  # (table, start, end): an end is not before its start
+    ("events", "start_date", "end_date"),
+    ("memberships", "start_date", "end_date"),
+    ("office_terms", "start_date", "end_date"),
+    ("trade_stats", "period_start_date", "period_end_date"),
+)
+
+
+@declare(
+    "end-before-start",
+    targets=lambda schemas: (
+        Target(table, end, {"table": table, "start": start, "end": end})
+        for table, start, end in PERIODS
+    ),
+    message="The end date {value} is before the row's {start}.",
+)
 def _end_not_before_start(ctx: Context, table: str, start: str, end: str):
     frame = ctx.frames[table]
     return ~definitely_before(frame[end], ctx.precision(table, end), frame[start])
 
 
+@declare(
+    "membership-overlap",
+    table="memberships",
+    column="start_date",
+    message=(
+        "This status starts on {value} while the state's previous status in the "
+        "organisation has no end date or ends later; end the earlier row the day before."
+    ),
+    across_rows=True,
+)
 def _memberships_do_not_overlap(ctx: Context):
     frame = ctx.frames["memberships"].copy()
     frame["latest_start"] = last_day(frame["start_date"], frame["start_precision"])
@@ -162,6 +173,95 @@ def _memberships_do_not_overlap(ctx: Context):
     # The earlier status is open, or surely still running on the day this one starts.
     overlap = same & (previous_end.isna() | (frame["latest_start"] <= previous_end))
     return ~overlap.reindex(ctx.frames["memberships"].index).fillna(False).astype(bool)
+
+
+@declare(
+    "office-overlap",
+    table="office_terms",
+    column="start_date",
+    message=(
+        "This term starts on {value}, but the previous term of the same office ends "
+        "later: one holder at a time. End the earlier term on or before this start."
+    ),
+    across_rows=True,
+)
+def _office_terms_do_not_overlap(ctx: Context):
+    """One holder at a time per organisation and office. A term whose end no source gives
+    ran at most until the next began; a chair's last day is its successor's first (the
+    handover meeting), so only an end later than the next start is a second holder."""
+    terms = ctx.frames["office_terms"]
+    frame = pd.DataFrame(
+        {
+            "organisation": terms["organisation_id"].astype("string"),
+            "office": terms["office"].astype("string"),
+            "start": terms["start_date"],
+            "latest_start": last_day(terms["start_date"], terms["start_precision"]),
+            "end": terms["end_date"],
+        },
+        index=terms.index,
+    ).sort_values(["organisation", "office", "start"])
+    same = (frame["organisation"] == frame["organisation"].shift()) & (
+        frame["office"] == frame["office"].shift()
+    )
+    # The earlier term surely still ran after every day this one could have started.
+    overlap = same & (frame["end"].shift() > frame["latest_start"])
+    return ~overlap.reindex(terms.index).fillna(False).astype(bool)
+
+
+@declare(
+    "period-not-calendar-year",
+    table="trade_stats",
+    column="period_start_date",
+    message=(
+        "The period starting {value} is not one calendar year: a yearly figure runs "
+        "from 1 January to 31 December of the same year."
+    ),
+)
+def _period_is_calendar_year(ctx: Context):
+    frame = ctx.frames["trade_stats"]
+    start, end = frame["period_start_date"], frame["period_end_date"]
+    year = (
+        (start.dt.month == 1)
+        & (start.dt.day == 1)
+        & (end.dt.month == 12)
+        & (end.dt.day == 31)
+        & (start.dt.year == end.dt.year)
+    )
+    # A missing or unreadable date is the contract's to report.
+    return (year | start.isna() | end.isna()).astype(bool)
+
+
+@declare(
+    "partner-state-or-group",
+    table="trade_stats",
+    column="partner_group",
+    message=(
+        "Fill exactly one of partner_state_iso3 (one state) and partner_group "
+        "(a group of states)."
+    ),
+)
+def _one_partner(ctx: Context):
+    frame = ctx.frames["trade_stats"]
+    return frame["partner_state_iso3"].isna() != frame["partner_group"].isna()
+
+
+@declare(
+    "compiler-not-a-side",
+    table="trade_stats",
+    column="compiled_by_state_iso3",
+    message=(
+        "{value} is neither the row's state nor its partner state: trade statistics "
+        "are compiled by one side of the trade."
+    ),
+)
+def _compiler_is_a_side(ctx: Context):
+    """Trade statistics are compiled by one of the two sides of the trade."""
+    frame = ctx.frames["trade_stats"]
+    compiler = frame["compiled_by_state_iso3"]
+    sides = (compiler == frame["state_iso3"]) | (
+        compiler == frame["partner_state_iso3"]
+    )
+    return (compiler.isna() | sides.fillna(False)).astype(bool)
 
 
 def _owners(ctx: Context) -> pd.Series:
@@ -186,6 +286,27 @@ def _owners(ctx: Context) -> pd.Series:
     return _lookup(events["organisation_id"], owners, ctx.by_id("organisations"))
 
 
+@declare(
+    "status-on-event-day",
+    table="event_participants",
+    column="capacity",
+    message=(
+        "The state takes part as '{value}', but memberships gives it no such status on "
+        "the event's first day."
+    ),
+    looks_up={
+        "events": ("id", "organisation_id", "start_date"),
+        "organisations": ("id", "parent_id"),
+        "memberships": (
+            "organisation_id",
+            "state_iso3",
+            "status",
+            "start_date",
+            "end_date",
+            "end_precision",
+        ),
+    },
+)
 def _status_on_event_day(ctx: Context):
     """A state that took part in an organisation's event as member/observer/partner held
     that status on the event's first day."""
@@ -225,6 +346,13 @@ def _status_on_event_day(ctx: Context):
     return ok
 
 
+@declare(
+    "quote-outside-event",
+    table="quotes",
+    column="date",
+    message="The quote is dated {value}, outside the dates of its event.",
+    looks_up={"events": ("id", "start_date", "end_date", "date_precision")},
+)
 def _quote_within_event(ctx: Context):
     quotes, events = ctx.frames["quotes"], ctx.by_id("events")
     precision = events["date_precision"]
@@ -235,6 +363,13 @@ def _quote_within_event(ctx: Context):
     return ~(before | after)
 
 
+@declare(
+    "stat-before-opening",
+    table="infrastructure_stats",
+    column="period_start_date",
+    message="The period starts on {value}, before the project opened.",
+    looks_up={"infrastructure": ("id", "opened_date")},
+)
 def _stat_after_opening(ctx: Context):
     stats = ctx.frames["infrastructure_stats"]
     infrastructure = ctx.by_id("infrastructure")
@@ -242,87 +377,6 @@ def _stat_after_opening(ctx: Context):
     return ~definitely_before(
         stats["period_start_date"], stats["period_start_precision"], opened
     )
-
-
-def _source_not_before_fact(
-    ctx: Context, table: str, fact_field: str, source_field: str
-):
-    """A source cannot report a fact it was published before."""
-    sources = ctx.by_id("sources")
-    frame = ctx.frames[table]
-    published = _lookup(frame[source_field], sources["published_date"], sources)
-    precision = _lookup(frame[source_field], sources["published_precision"], sources)
-    return ~definitely_before(published, precision, frame[fact_field])
-
-
-def _accessed_after_published(ctx: Context):
-    sources = ctx.frames["sources"]
-    return ~definitely_before(sources["accessed_date"], None, sources["published_date"])
-
-
-def _person_matches_state(ctx: Context, table: str):
-    rows = ctx.frames[table]
-    people = ctx.by_id("people")
-    state = _lookup(rows["person_id"], people["state_iso3"], people)
-    return (state.isna() | (state == rows["state_iso3"])).fillna(True).astype(bool)
-
-
-def _office_terms_do_not_overlap(ctx: Context):
-    """One holder at a time per organisation and office. A term whose end no source gives
-    ran at most until the next began; a chair's last day is its successor's first (the
-    handover meeting), so only an end later than the next start is a second holder."""
-    terms = ctx.frames["office_terms"]
-    frame = pd.DataFrame(
-        {
-            "organisation": terms["organisation_id"].astype("string"),
-            "office": terms["office"].astype("string"),
-            "start": terms["start_date"],
-            "latest_start": last_day(terms["start_date"], terms["start_precision"]),
-            "end": terms["end_date"],
-        },
-        index=terms.index,
-    ).sort_values(["organisation", "office", "start"])
-    same = (frame["organisation"] == frame["organisation"].shift()) & (
-        frame["office"] == frame["office"].shift()
-    )
-    # The earlier term surely still ran after every day this one could have started.
-    overlap = same & (frame["end"].shift() > frame["latest_start"])
-    return ~overlap.reindex(terms.index).fillna(False).astype(bool)
-
-
-def _period_is_calendar_year(ctx: Context):
-    frame = ctx.frames["trade_stats"]
-    start, end = frame["period_start_date"], frame["period_end_date"]
-    year = (
-        (start.dt.month == 1)
-        & (start.dt.day == 1)
-        & (end.dt.month == 12)
-        & (end.dt.day == 31)
-        & (start.dt.year == end.dt.year)
-    )
-    # A missing or unreadable date is the contract's to report.
-    return (year | start.isna() | end.isna()).astype(bool)
-
-
-def _one_partner(ctx: Context):
-    frame = ctx.frames["trade_stats"]
-    return frame["partner_state_iso3"].isna() != frame["partner_group"].isna()
-
-
-def _compiler_is_a_side(ctx: Context):
-    """Trade statistics are compiled by one of the two sides of the trade."""
-    frame = ctx.frames["trade_stats"]
-    compiler = frame["compiled_by_state_iso3"]
-    sides = (compiler == frame["state_iso3"]) | (
-        compiler == frame["partner_state_iso3"]
-    )
-    return (compiler.isna() | sides.fillna(False)).astype(bool)
-
-
-def _participant_id_follows_rule(ctx: Context):
-    p = ctx.frames["event_participants"]
-    who = p["person_id"].fillna(p["state_iso3"].str.lower())
-    return (p["id"] == p["event_id"] + "--" + who).fillna(False).astype(bool)
 
 
 SOURCED_DATES = (  # (table, column naming a source, the date of the fact it reports)
@@ -339,313 +393,92 @@ SOURCED_DATES = (  # (table, column naming a source, the date of the fact it rep
     ("trade_stats", "source_id", "period_start_date"),
 )
 
-PERIODS = (  # (table, start, end): an end is not before its start
-    ("events", "start_date", "end_date"),
-    ("memberships", "start_date", "end_date"),
-    ("office_terms", "start_date", "end_date"),
-    ("trade_stats", "period_start_date", "period_end_date"),
+
+def _sourced_dates(schemas: dict):
+    """The pairs of `SOURCED_DATES` whose table has the source column."""
+    for table, source_field, fact in SOURCED_DATES:
+        if table in schemas and source_field in table_schema.field_names(
+            schemas[table]
+        ):
+            params = {"table": table, "fact_field": fact, "source_field": source_field}
+            yield Target(table, source_field, params)
+
+
+@declare(
+    "source-before-fact",
+    targets=_sourced_dates,
+    message=(
+        "Source '{value}' was published before the row's {fact_field}, so it cannot "
+        "report it."
+    ),
+    looks_up={"sources": ("id", "published_date", "published_precision")},
 )
+def _source_not_before_fact(
+    ctx: Context, table: str, fact_field: str, source_field: str
+):
+    """A source cannot report a fact it was published before."""
+    sources = ctx.by_id("sources")
+    frame = ctx.frames[table]
+    published = _lookup(frame[source_field], sources["published_date"], sources)
+    precision = _lookup(frame[source_field], sources["published_precision"], sources)
+    return ~definitely_before(published, precision, frame[fact_field])
+
+
+@declare(
+    "accessed-before-published",
+    table="sources",
+    column="accessed_date",
+    message="The page was accessed on {value}, before it was published.",
+)
+def _accessed_after_published(ctx: Context):
+    sources = ctx.frames["sources"]
+    return ~definitely_before(sources["accessed_date"], None, sources["published_date"])
+
+
+@declare(
+    "person-state-mismatch",
+    targets=lambda schemas: (
+        Target(table, "state_iso3", {"table": table})
+        for table in ("event_participants", "office_terms")
+    ),
+    message="State {value} is not the state of the row's person in 'people'.",
+    looks_up={"people": ("id", "state_iso3")},
+)
+def _person_matches_state(ctx: Context, table: str):
+    rows = ctx.frames[table]
+    people = ctx.by_id("people")
+    state = _lookup(rows["person_id"], people["state_iso3"], people)
+    return (state.isna() | (state == rows["state_iso3"])).fillna(True).astype(bool)
+
+
+@declare(
+    "participant-id",
+    table="event_participants",
+    column="id",
+    message=(
+        "Id '{value}' must be '<event_id>--<person_id>', or "
+        "'<event_id>--<iso3 in lower case>' when no person is named."
+    ),
+    reads_text=True,
+)
+def _participant_id_follows_rule(ctx: Context):
+    p = ctx.frames["event_participants"]
+    who = p["person_id"].fillna(p["state_iso3"].str.lower())
+    return (p["id"] == p["event_id"] + "--" + who).fillna(False).astype(bool)
+
+
+RULES = declare.done()
+
+# Views of the declarations, by rule name (derived: never edit them by hand).
+# What each rule reads of other tables: a table keeps these columns once it is read.
+LOOKS_UP = {rule.name: rule.looks_up for rule in RULES if rule.looks_up}
+# Rules that compare rows of their own table with each other.
+ACROSS_ROWS = frozenset(rule.name for rule in RULES if rule.across_rows)
+# Rules that read the text of ids rather than compare them.
+READS_TEXT = frozenset(rule.name for rule in RULES if rule.reads_text)
 
 
 def rules(ctx: Context):
-    """Every semantic rule that applies to the tables present."""
-    found = []
-    for table, schema in ctx.schemas.items():
-        if table not in ctx.frames:
-            continue
-        for field in table_schema.date_fields(schema):
-            found.append(
-                (
-                    table,
-                    field,
-                    "precision-first-day",
-                    lambda v, f=field: (
-                        f"'{f}' is {v} but its precision is month or "
-                        "year: write the first day of that month or year."
-                    ),
-                    lambda c, t=table, f=field: _precision_first_day(c, t, f),
-                )
-            )
-            found.append(
-                (
-                    table,
-                    field,
-                    "future-date",
-                    lambda v, f=field: (
-                        f"'{f}' is {v}, after today; the package records "
-                        "what has happened."
-                    ),
-                    lambda c, t=table, f=field: _not_in_future(c, t, f),
-                )
-            )
-    for table, start, end in PERIODS:
-        if ctx.has(table):
-            found.append(
-                (
-                    table,
-                    end,
-                    "end-before-start",
-                    lambda v, s=start: f"The end date {v} is before the row's {s}.",
-                    lambda c, t=table, s=start, e=end: _end_not_before_start(
-                        c, t, s, e
-                    ),
-                )
-            )
-    if ctx.has("memberships"):
-        found.append(
-            (
-                "memberships",
-                "start_date",
-                "membership-overlap",
-                lambda v: (
-                    f"This status starts on {v} while the state's previous status "
-                    "in the organisation has no end date or ends later; end the earlier "
-                    "row the day before."
-                ),
-                _memberships_do_not_overlap,
-            )
-        )
-    if ctx.has("office_terms"):
-        found.append(
-            (
-                "office_terms",
-                "start_date",
-                "office-overlap",
-                lambda v: (
-                    f"This term starts on {v}, but the previous term of the same office "
-                    "ends later: one holder at a time. End the earlier term on or before "
-                    "this start."
-                ),
-                _office_terms_do_not_overlap,
-            )
-        )
-    if ctx.has("trade_stats"):
-        found += [
-            (
-                "trade_stats",
-                "period_start_date",
-                "period-not-calendar-year",
-                lambda v: (
-                    f"The period starting {v} is not one calendar year: a yearly figure "
-                    "runs from 1 January to 31 December of the same year."
-                ),
-                _period_is_calendar_year,
-            ),
-            (
-                "trade_stats",
-                "partner_group",
-                "partner-state-or-group",
-                lambda v: (
-                    "Fill exactly one of partner_state_iso3 (one state) and "
-                    "partner_group (a group of states)."
-                ),
-                _one_partner,
-            ),
-            (
-                "trade_stats",
-                "compiled_by_state_iso3",
-                "compiler-not-a-side",
-                lambda v: (
-                    f"{v} is neither the row's state nor its partner state: trade "
-                    "statistics are compiled by one side of the trade."
-                ),
-                _compiler_is_a_side,
-            ),
-        ]
-    if ctx.has("event_participants", "events", "organisations", "memberships"):
-        found.append(
-            (
-                "event_participants",
-                "capacity",
-                "status-on-event-day",
-                lambda v: (
-                    f"The state takes part as '{v}', but memberships gives it no "
-                    "such status on the event's first day."
-                ),
-                _status_on_event_day,
-            )
-        )
-    if ctx.has("quotes", "events"):
-        found.append(
-            (
-                "quotes",
-                "date",
-                "quote-outside-event",
-                lambda v: f"The quote is dated {v}, outside the dates of its event.",
-                _quote_within_event,
-            )
-        )
-    if ctx.has("infrastructure_stats", "infrastructure"):
-        found.append(
-            (
-                "infrastructure_stats",
-                "period_start_date",
-                "stat-before-opening",
-                lambda v: f"The period starts on {v}, before the project opened.",
-                _stat_after_opening,
-            )
-        )
-    if ctx.has("sources"):
-        for table, source_field, fact in SOURCED_DATES:
-            if ctx.has(table) and source_field in ctx.frames[table]:
-                found.append(
-                    (
-                        table,
-                        source_field,
-                        "source-before-fact",
-                        lambda v, f=fact: (
-                            f"Source '{v}' was published before the "
-                            f"row's {f}, so it cannot report it."
-                        ),
-                        lambda c, t=table, f=fact, s=source_field: (
-                            _source_not_before_fact(c, t, f, s)
-                        ),
-                    )
-                )
-        found.append(
-            (
-                "sources",
-                "accessed_date",
-                "accessed-before-published",
-                lambda v: f"The page was accessed on {v}, before it was published.",
-                _accessed_after_published,
-            )
-        )
-    for table in ("event_participants", "office_terms"):
-        if ctx.has(table, "people"):
-            found.append(
-                (
-                    table,
-                    "state_iso3",
-                    "person-state-mismatch",
-                    lambda v: (
-                        f"State {v} is not the state of the row's person in 'people'."
-                    ),
-                    lambda c, t=table: _person_matches_state(c, t),
-                )
-            )
-    if ctx.has("event_participants"):
-        found.append(
-            (
-                "event_participants",
-                "id",
-                "participant-id",
-                lambda v: (
-                    f"Id '{v}' must be '<event_id>--<person_id>', or "
-                    "'<event_id>--<iso3 in lower case>' when no person is named."
-                ),
-                _participant_id_follows_rule,
-            )
-        )
-    return found
-
-
-def _guarded(test, ctx):
-    def check(frame):
-        try:
-            return test(ctx)
-        except (KeyError, TypeError, ValueError):
-            # A table too broken to compare (its columns missing or mistyped) is reported by
-            # the contract; this rule has nothing sound to say about it.
-            return _ok(frame)
-
-    return check
-
-
-def _keyed(
-    ctx: Context,
-    chosen,
-    files: dict,
-    values_kept: int | None,
-    hashed: dict[str, set[str]],
-) -> list[tuple[tuple, Group]]:
-    """The `chosen(table, rule)` rules, each table's as one pandera schema on its frame."""
-    by_table: dict[str, list] = {}
-    for table, column, rule, message, test in rules(ctx):
-        if chosen(table, rule):
-            by_table.setdefault(table, []).append((column, rule, message, test))
-    groups = []
-    for table, table_rules in by_table.items():
-        checks, meanings = [], {}
-        for number, (column, rule, message, test) in enumerate(table_rules):
-            checks.append(pa.Check(_guarded(test, ctx), name=rule))
-            meanings[number] = Rule(rule, message, column)
-        schema = pa.DataFrameSchema(checks=checks, name=table)
-        read_back = hashed.get(table, set())
-        groups += run_keyed(
-            schema,
-            ctx.frames[table],
-            files[table],
-            {},
-            meanings,
-            values_kept,
-            read_back,
-        )
-    return groups
-
-
-def waiting_tables(schemas: dict, read_before: dict[str, set[str]]) -> set[str]:
-    """The tables with a rule that waits until every table is read, and so need the whole
-    of their kept columns: any rule that could apply once all the tables are there.
-    `read_before` names, per table, the tables read before it."""
-    empty = {
-        name: pd.DataFrame(columns=table_schema.field_names(schema))
-        for name, schema in schemas.items()
-    }
-    every_table = Context(empty, schemas, dt.date.today())
-    return {
-        table
-        for table, _, rule, _, _ in rules(every_table)
-        if rule not in READS_TEXT
-        and not runs_per_batch(rule, table, read_before.get(table, set()))
-    }
-
-
-def check_batch(
-    ctx: Context,
-    table: str,
-    file: str,
-    read_before: set[str],
-    values_kept: int | None = None,
-    hashed: set[str] = frozenset(),
-) -> list[tuple[tuple, Group]]:
-    """The rules that run on each batch, on the batch of `table` in `ctx`: (check, group).
-    `hashed` names the columns held as hashes, whose values are read back from the file."""
-    return _keyed(
-        ctx,
-        lambda t, rule: t == table and runs_per_batch(rule, t, read_before),
-        {table: file},
-        values_kept,
-        {table: hashed},
-    )
-
-
-def check(
-    ctx: Context,
-    files: dict,
-    read_before: dict[str, set[str]],
-    values_kept: int | None = None,
-    hashed: dict[str, set[str]] | None = None,
-) -> list[Group]:
-    """The rules that wait until every table is read, on what each kept: those that
-    compare rows of their own table, or look up a table read after theirs."""
-    found = _keyed(
-        ctx,
-        lambda t, rule: (
-            rule not in READS_TEXT and not runs_per_batch(rule, t, read_before[t])
-        ),
-        files,
-        values_kept,
-        hashed or {},
-    )
-    return [group for _, group in found]
-
-
-def check_text(
-    table: str, frame, schema: dict, file: str, today: dt.date, values_kept=None
-) -> list[tuple[tuple, Group]]:
-    """The rules that read the text of ids, on one batch of a table: (check, group)."""
-    ctx = Context({table: frame}, {table: schema}, today)
-    return _keyed(
-        ctx, lambda t, rule: rule in READS_TEXT, {table: file}, values_kept, {}
-    )
+    """Every semantic rule that applies to the tables present, on each of its targets:
+    (table, column the finding names, rule name, message, test(context) -> ok Series)."""
+    return RULES.applied(ctx.schemas, ctx.frames)
