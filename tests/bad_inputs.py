@@ -74,6 +74,17 @@ def set_cell(table: str, key: str, column: str, value: str):
     return apply
 
 
+def _copy_cell(table: str, source_key: str, key: str, column: str):
+    """Give row `key` the value row `source_key` has in `column`."""
+
+    def apply(root: Path) -> None:
+        header, rows = _rows(root, table)
+        value = rows[line_of(root, table, source_key) - 2][header.index(column)]
+        set_cell(table, key, column, value)(root)
+
+    return apply
+
+
 def set_cells(table: str, key: str, **values: str):
     def apply(root: Path) -> None:
         for column, value in values.items():
@@ -174,10 +185,29 @@ def _truncate(data: bytes) -> bytes:
     return data.rstrip(b"\n")[:-25]
 
 
-def _kaz_membership_line(root: Path) -> int:
-    header, rows = _rows(ROOT, "memberships")
-    states = [r[header.index("state_iso3")] for r in rows]
-    return states.index("KAZ") + 2
+def _membership_line(state: str, status: str = "member") -> Callable[[Path], int]:
+    """The line of a state's SCO status in the real memberships table."""
+
+    def line(root: Path) -> int:
+        header, rows = _rows(ROOT, "memberships")
+        keys = [
+            (r[header.index("state_iso3")], r[header.index("status")]) for r in rows
+        ]
+        return keys.index((state, status)) + 2
+
+    return line
+
+
+_kaz_membership_line = _membership_line("KAZ")
+
+
+def _set_membership(state: str, status: str, column: str, value: str):
+    def apply(root: Path) -> None:
+        header, rows = _rows(root, "memberships")
+        rows[_membership_line(state, status)(root) - 2][header.index(column)] = value
+        _write(root, "memberships", header, rows)
+
+    return apply
 
 
 def _set_membership_of_kaz(root: Path) -> None:
@@ -213,6 +243,14 @@ QUOTE = "xi-2024-first-proposed-silk-road-economic-belt"
 CHAIR_KAZ, CHAIR_CHN = "sco-rotating-chair-2023-kaz", "sco-rotating-chair-2024-chn"
 SG_NOROV = "sco-secretary-general-2019-vladimir-norov"
 TRADE_KAZ = "kaz-total-2024-astanatimes-china-ca-trade-2024"
+DECLARATION = "sco-summit-2024-astana-declaration"
+DECLARATION_PARTY = f"{DECLARATION}--sco-heads-of-state-council"
+WASTE_STATEMENT = "sco-summit-2024-astana-waste-management-statement"
+BELARUS_MEMBER = "sco-summit-2024-astana-decision-belarus-member"
+JOINT_STATEMENT = "xi-tokayev-talks-2024-joint-statement"
+TROOPS = "peace-mission-2007-personnel-xinhua"
+DIRECTOR_ZHANG = "sco-rats-director-2013-zhang-xinfeng"
+DIRECTOR_SYSOYEV = "sco-rats-director-2016-yevgeny-sysoyev"
 DUPLICATE_FIGURE_COLUMNS = (
     "partner_state_iso3,partner_group,flow,period_start_date,unit,"
     "compiled_by_state_iso3,source_id"
@@ -590,6 +628,105 @@ CATALOGUE: list[BadInput] = [
             DUPLICATE_FIGURE_COLUMNS,
             "duplicate-figure",
         ),
+    ),
+    # --- documents and security -------------------------------------------------------------
+    BadInput(
+        "document outside its event",
+        "the Astana Declaration dated a month after the summit",
+        set_cell("documents", DECLARATION, "date", "2024-08-04"),
+        at(PA, "documents", DECLARATION, "date", "document-outside-event"),
+    ),
+    BadInput(
+        "document recorded twice at one event",
+        "a 2024 statement given the Astana Declaration's title",
+        _copy_cell("documents", DECLARATION, WASTE_STATEMENT, "title"),
+        at(GX, "documents", WASTE_STATEMENT, "event_id,title", "duplicate-document"),
+    ),
+    BadInput(
+        "status before the decision that granted it",
+        "Belarus's 2015 observer status citing the 2024 decision on its membership",
+        _set_membership("BLR", "observer", "decision_document_id", BELARUS_MEMBER),
+        at_line(
+            PA,
+            "data/memberships.csv",
+            _membership_line("BLR", "observer"),
+            "decision_document_id",
+            "status-before-decision",
+        ),
+    ),
+    BadInput(
+        "party that is both a state and an organisation",
+        "the Astana Declaration's party naming Kazakhstan too",
+        set_cell("document_parties", DECLARATION_PARTY, "state_iso3", "KAZ"),
+        at(
+            PA,
+            "document_parties",
+            DECLARATION_PARTY,
+            "organisation_id",
+            "party-state-or-organisation",
+        ),
+    ),
+    BadInput(
+        "party id off its rule",
+        "a party id that does not name its document and party",
+        set_cell("document_parties", DECLARATION_PARTY, "id", "declaration--sco"),
+        at_line(
+            PA,
+            "data/document_parties.csv",
+            lambda r: line_of(ROOT, "document_parties", DECLARATION_PARTY),
+            "id",
+            "party-id",
+        ),
+    ),
+    BadInput(
+        "the same party twice on one document",
+        "China's party to the 2024 joint statement made Kazakhstan's again",
+        set_cell("document_parties", f"{JOINT_STATEMENT}--chn", "state_iso3", "KAZ"),
+        at(
+            GX,
+            "document_parties",
+            f"{JOINT_STATEMENT}--chn",
+            "document_id,state_iso3",
+            "duplicate-party",
+        ),
+    ),
+    BadInput(
+        "troops counted in documents",
+        "a Peace Mission 2007 troop figure in documents",
+        set_cell("event_stats", TROOPS, "unit", "documents"),
+        at(GX, "event_stats", TROOPS, "metric,unit", "metric-unit"),
+    ),
+    BadInput(
+        "exercise participant with neither status nor guest",
+        "Kazakhstan in Peace Mission 2007 with no capacity",
+        set_cell("event_participants", "peace-mission-2007--kaz", "capacity", ""),
+        at(
+            PA,
+            "event_participants",
+            "peace-mission-2007--kaz",
+            "capacity",
+            "exercise-participant-without-status",
+        ),
+    ),
+    BadInput(
+        "two seats of one organisation at once",
+        "RATS's planned Bishkek seat left open after Tashkent's began",
+        set_cells(
+            "organisation_seats", "sco-rats-bishkek", end_date="", end_precision=""
+        ),
+        at(PA, "organisation_seats", "sco-rats-tashkent", "start_date", "seat-overlap"),
+    ),
+    BadInput(
+        "two directors of one office at a time",
+        "the first RATS director's term running into his successor's",
+        set_cell("office_terms", DIRECTOR_ZHANG, "end_date", "2016-06-30"),
+        at(PA, "office_terms", DIRECTOR_SYSOYEV, "start_date", "office-overlap"),
+    ),
+    BadInput(
+        "director without a person",
+        "a RATS director's term naming no one",
+        set_cell("office_terms", DIRECTOR_SYSOYEV, "person_id", ""),
+        at(GX, "office_terms", DIRECTOR_SYSOYEV, "person_id", "office-holder"),
     ),
     # --- text -------------------------------------------------------------------------------
     BadInput(

@@ -136,6 +136,7 @@ PERIODS = (  # (table, start, end): an end is not before its start
     ("memberships", "start_date", "end_date"),
     ("office_terms", "start_date", "end_date"),
     ("trade_stats", "period_start_date", "period_end_date"),
+    ("organisation_seats", "start_date", "end_date"),
 )
 
 
@@ -379,6 +380,120 @@ def _stat_after_opening(ctx: Context):
     )
 
 
+@declare(
+    "document-outside-event",
+    table="documents",
+    column="date",
+    message="The document is dated {value}, outside the dates of the event it belongs to.",
+    looks_up={"events": ("id", "start_date", "end_date", "date_precision")},
+)
+def _document_within_event(ctx: Context):
+    documents, events = ctx.frames["documents"], ctx.by_id("events")
+    precision = events["date_precision"]
+    start = _lookup(documents["event_id"], events["start_date"], events)
+    end = _lookup(
+        documents["event_id"], last_day(events["end_date"], precision), events
+    )
+    before = definitely_before(documents["date"], documents["date_precision"], start)
+    after = (documents["date"] > end).fillna(False).astype(bool)
+    return ~(before | after)
+
+
+@declare(
+    "status-before-decision",
+    table="memberships",
+    column="decision_document_id",
+    message=(
+        "The status starts before decision '{value}' was adopted; a status starts on or "
+        "after the decision that granted it."
+    ),
+    looks_up={"documents": ("id", "date")},
+)
+def _status_not_before_decision(ctx: Context):
+    memberships, documents = ctx.frames["memberships"], ctx.by_id("documents")
+    decided = _lookup(memberships["decision_document_id"], documents["date"], documents)
+    # The latest day a month- or year-precision start can stand for: only a start
+    # surely before the decision is one.
+    latest_start = last_day(memberships["start_date"], memberships["start_precision"])
+    return ~(latest_start < decided).fillna(False).astype(bool)
+
+
+@declare(
+    "exercise-participant-without-status",
+    table="event_participants",
+    column="capacity",
+    message=(
+        "A state in a joint exercise takes part with the SCO status it held on the first "
+        "day, or as 'guest' with the reason in notes; this row gives no capacity."
+    ),
+    looks_up={"events": ("id", "event_type")},
+)
+def _exercise_participant_has_capacity(ctx: Context):
+    """Whether the status held that day is status-on-event-day's question; this one asks
+    that the row says which, or that the state came as a guest."""
+    participants, events = ctx.frames["event_participants"], ctx.by_id("events")
+    kind = _lookup(participants["event_id"], events["event_type"], events)
+    exercise = (kind.astype("string") == "military_exercise").fillna(False)
+    return (~exercise | participants["capacity"].notna()).astype(bool)
+
+
+@declare(
+    "party-state-or-organisation",
+    table="document_parties",
+    column="organisation_id",
+    message=(
+        "Fill exactly one of state_iso3 (a state) and organisation_id (an organisation): "
+        "a party is one or the other."
+    ),
+)
+def _one_party(ctx: Context):
+    frame = ctx.frames["document_parties"]
+    return frame["state_iso3"].isna() != frame["organisation_id"].isna()
+
+
+@declare(
+    "party-id",
+    table="document_parties",
+    column="id",
+    message=(
+        "Id '{value}' must be '<document_id>--<iso3 in lower case>' for a state, or "
+        "'<document_id>--<organisation_id>' for an organisation."
+    ),
+    reads_text=True,
+)
+def _party_id_follows_rule(ctx: Context):
+    p = ctx.frames["document_parties"]
+    who = p["state_iso3"].str.lower().fillna(p["organisation_id"])
+    return (p["id"] == p["document_id"] + "--" + who).fillna(False).astype(bool)
+
+
+@declare(
+    "seat-overlap",
+    table="organisation_seats",
+    column="start_date",
+    message=(
+        "This seat starts on {value} while the organisation's previous seat has no end "
+        "date or ends later: one seat at a time. End the earlier row the day before."
+    ),
+    across_rows=True,
+)
+def _seats_do_not_overlap(ctx: Context):
+    seats = ctx.frames["organisation_seats"]
+    frame = pd.DataFrame(
+        {
+            "organisation": seats["organisation_id"].astype("string"),
+            "start": seats["start_date"],
+            "latest_start": last_day(seats["start_date"], seats["start_precision"]),
+            "end": seats["end_date"],
+        },
+        index=seats.index,
+    ).sort_values(["organisation", "start"])
+    same = frame["organisation"] == frame["organisation"].shift()
+    previous_end = frame["end"].shift()
+    overlap = same & (previous_end.isna() | (previous_end >= frame["latest_start"]))
+    return ~overlap.reindex(seats.index).fillna(False).astype(bool)
+
+
 SOURCED_DATES = (  # (table, column naming a source, the date of the fact it reports)
     ("events", "source_id", "start_date"),
     ("events", "date_source_id", "start_date"),
@@ -391,6 +506,8 @@ SOURCED_DATES = (  # (table, column naming a source, the date of the fact it rep
     ("office_terms", "source_id", "start_date"),
     ("office_terms", "end_source_id", "end_date"),
     ("trade_stats", "source_id", "period_start_date"),
+    ("documents", "source_id", "date"),
+    ("organisation_seats", "source_id", "start_date"),
 )
 
 
