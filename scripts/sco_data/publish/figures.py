@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from sco_data.package.dates import last_day
+from sco_data.package.dates import held_on, last_day
 
 FONT = "Liberation Sans"  # bundled with vl-convert, so text is measured the same everywhere
 SCO = "sco"
@@ -244,15 +244,11 @@ def summit_rows(tables: dict) -> pd.DataFrame:
     e = e.sort_values(["start_date", "id"], kind="stable")
     m = tables["memberships"]
     m = m[(m["organisation_id"] == SCO) & (m["status"] == "member")]
-    start_first = m["start_date"]
-    start_last = last_day(m["start_date"], m["start_precision"])
-    end_first, end_last = m["end_date"], last_day(m["end_date"], m["end_precision"])
     names = _names(tables, "states", "iso3", "name")
     rows = []
     for event in e.itertuples(index=False):
         day = event.start_date
-        surely = (start_last <= day) & (end_first.isna() | (end_first >= day))
-        maybe = (start_first <= day) & (end_last.isna() | (end_last >= day))
+        surely, maybe = held_on(m, day)
         city = "" if pd.isna(event.city) else str(event.city)
         rows.append(
             {
