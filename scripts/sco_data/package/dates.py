@@ -28,3 +28,22 @@ def last_day(dates: pd.Series, precision: pd.Series | None) -> pd.Series:
 def definitely_before(a, a_precision, b) -> pd.Series:
     """True where every day `a` could be is before the first day `b` could be; False if unknown."""
     return (last_day(a, a_precision) < b).fillna(False).astype(bool)
+
+
+def held_on(periods: pd.DataFrame, day) -> tuple[pd.Series, pd.Series]:
+    """(surely, maybe) per row of `periods` (a table with start_date, start_precision, end_date,
+    end_precision, as memberships and office_terms are): whether it held on `day` whichever
+    days its dates stand for, and for at least one. `end_date` is its last day, missing while
+    it runs.
+
+    With dates known to the day both are the README's rule: `start_date <= day` and
+    (`end_date` missing or `end_date >= day`). A start known to the month surely held only
+    from the month's last day, and maybe from its first.
+    """
+    start, end = periods["start_date"], periods["end_date"]
+    surely = (last_day(start, periods["start_precision"]) <= day) & (
+        end.isna() | (end >= day)
+    )
+    end_last = last_day(end, periods["end_precision"])
+    maybe = (start <= day) & (end_last.isna() | (end_last >= day))
+    return surely.fillna(False).astype(bool), maybe.fillna(False).astype(bool)

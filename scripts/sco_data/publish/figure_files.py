@@ -8,6 +8,8 @@ file, when the data no longer draws the committed figures.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,8 +27,20 @@ FOLDER = "docs/figures"
 VEGA_LITE = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
 
 
+# Vega numbers the clip paths of clipped marks with one counter per process (clip1, clip2, ...),
+# so the same spec would not draw the same bytes twice: name them from the spec instead.
+CLIP_ID = re.compile(r'(id="|url\(#)clip(\d+)')
+
+
 def svg(spec: dict) -> str:
-    return vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE, allowed_base_urls=[])
+    text = vl_convert.vegalite_to_svg(spec, vl_version=VEGA_LITE, allowed_base_urls=[])
+    if not CLIP_ID.search(text):
+        return text
+    own = hashlib.sha256(as_json_text(spec).encode()).hexdigest()[:12]
+    numbers: dict[str, int] = {}
+    return CLIP_ID.sub(
+        lambda m: f"{m[1]}clip-{own}-{numbers.setdefault(m[2], len(numbers) + 1)}", text
+    )
 
 
 def specs(tables: dict, figures: Sequence[Figure] = FIGURES) -> dict[str, dict]:

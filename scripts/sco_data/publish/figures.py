@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import altair as alt
 import pandas as pd
 
-from sco_data.package.dates import last_day
+from sco_data.package.dates import held_on, last_day
+from sco_data.publish import status_map
 
 FONT = "Liberation Sans"  # bundled with vl-convert, so text is measured the same everywhere
 SCO = "sco"
@@ -71,6 +72,19 @@ def _last_package_day(tables: dict) -> pd.Timestamp:
     dates = [tables["memberships"][c].max() for c in ("start_date", "end_date")]
     dates += [tables["events"][c].max() for c in ("start_date", "end_date")]
     return max(d for d in dates if not pd.isna(d))
+
+
+def _status_colour(tables: dict) -> alt.Color:
+    """One colour per SCO status, the same in every figure that shows statuses."""
+    m = tables["memberships"]
+    held = set(m.loc[m["organisation_id"] == SCO, "status"].astype(str))
+    statuses = [s for s in m["status"].cat.categories if s in held]
+    return alt.Color(
+        "status:N",
+        title="status",
+        scale=alt.Scale(domain=statuses, range=list(STATUS_COLOURS[: len(statuses)])),
+        legend=alt.Legend(orient="top", symbolOpacity=1),
+    )
 
 
 def _finish(chart, title: str, subtitle: list[str]):
@@ -158,17 +172,7 @@ def status_periods(tables: dict) -> tuple[pd.DataFrame, pd.DataFrame, pd.Timesta
 def status_timeline(tables: dict):
     periods, edges, axis_end = status_periods(tables)
     first_year = pd.Timestamp(periods["surely_from"].min()).replace(month=1, day=1)
-    statuses = [
-        s
-        for s in tables["memberships"]["status"].cat.categories
-        if s in set(periods["status"])
-    ]
-    colour = alt.Color(
-        "status:N",
-        title="status",
-        scale=alt.Scale(domain=statuses, range=list(STATUS_COLOURS[: len(statuses)])),
-        legend=alt.Legend(orient="top", symbolOpacity=1),
-    )
+    colour = _status_colour(tables)
     x_scale = alt.Scale(type="utc", domain=[_day(first_year), _day(axis_end)])
     y = alt.Y(
         "state:N",
@@ -231,6 +235,92 @@ def status_timeline(tables: dict):
     )
 
 
+# ---------------------------------------------------------------- status maps
+
+
+def status_map_chart(tables: dict, states: pd.DataFrame, day_param=None):
+    """Each state in `states` (rows of status_map.statuses_on or .eras) on the map, coloured by
+    status, faded where its dates leave the day open. With `day_param`, only the rows of the
+    era holding that day (UTC milliseconds) are drawn: the site's slider sets it."""
+    # Named, and as one string: the boundaries are held once in the spec, on one line.
+    countries = alt.NamedData(
+        name=status_map.WORLD_DATA,
+        format=alt.DataFormat(type="topojson", feature="countries"),
+    )
+    land = alt.Chart(countries).mark_geoshape(
+        fill="#e6e6e6", stroke="white", strokeWidth=0.5, clip=True
+    )
+    held = alt.Chart(states)
+    if day_param is not None:
+        held = held.transform_filter(
+            f"datum.from_ms <= {day_param.name} && {day_param.name} < datum.to_ms"
+        )
+    shapes = (
+        held.transform_lookup(
+            lookup="id", from_=alt.LookupData(data=countries, key="id"), as_="geo"
+        )
+        .transform_filter("isValid(datum.geo)")  # too small for this scale
+        .mark_geoshape(stroke="white", strokeWidth=0.5, clip=True)
+        .encode(
+            shape=alt.Shape(field="geo", type="geojson"),
+            color=_status_colour(tables),
+            opacity=alt.condition("datum.sure", alt.value(1.0), alt.value(0.3)),
+            tooltip=["state", "status", "description"],
+            description="description:N",  # what a screen reader says for the shape
+        )
+        .properties(name="status_shapes")
+    )
+    chart = alt.layer(land, shapes).properties(
+        width=640,
+        height=400,
+        projection=alt.Projection(
+            type="naturalEarth1",
+            rotate=[-90, 0, 0],
+            center=[0, 30],
+            scale=270,
+            translate=[330, 215],
+        ),
+    )
+    chart = chart.properties(datasets={status_map.WORLD_DATA: status_map.world_text()})
+    return chart.add_params(day_param) if day_param is not None else chart
+
+
+def _status_map(day: str):
+    def draw(tables: dict):
+        shown = status_map.map_day(tables, day)
+        states = status_map.statuses_on(tables, shown)
+        words = status_map.day_words(states)
+        latest = " (the newest change in the data)" if day == status_map.LATEST else ""
+        what = status_map.MAP_DAYS[day]
+        return _finish(
+            status_map_chart(tables, states),
+            f"SCO statuses on {shown:%Y-%m-%d}{latest}: {words['count']}",
+            [
+                f"{what[0].upper()}{what[1:]}. Colour: each state's status that day.",
+                "Faded: a status whose date is known only to the month or year, which may",
+                "not hold on that very day. Boundaries: Natural Earth 1:110m.",
+            ]
+            + ([words["not_drawn"] + "."] if words["not_drawn"] else []),
+        )
+
+    return draw
+
+
+def status_map_by_day(tables: dict):
+    """The map of every era, showing the one that holds the day its `day` parameter names (UTC
+    milliseconds; the newest change to begin with): the site's map page sets it."""
+    states, _ = status_map.eras(tables)
+    day = alt.param(name="day", value=status_map.ms(status_map.latest_day(tables)))
+    return _finish(
+        status_map_chart(tables, states, day),
+        "Each state's SCO status on the chosen day",
+        [
+            "Colour: each state's status that day (memberships table). Faded: a status whose",
+            "date is known only to the month or year, which may not hold on that very day.",
+        ],
+    )
+
+
 # ---------------------------------------------------------------- summits
 
 
@@ -244,15 +334,11 @@ def summit_rows(tables: dict) -> pd.DataFrame:
     e = e.sort_values(["start_date", "id"], kind="stable")
     m = tables["memberships"]
     m = m[(m["organisation_id"] == SCO) & (m["status"] == "member")]
-    start_first = m["start_date"]
-    start_last = last_day(m["start_date"], m["start_precision"])
-    end_first, end_last = m["end_date"], last_day(m["end_date"], m["end_precision"])
     names = _names(tables, "states", "iso3", "name")
     rows = []
     for event in e.itertuples(index=False):
         day = event.start_date
-        surely = (start_last <= day) & (end_first.isna() | (end_first >= day))
-        maybe = (start_first <= day) & (end_last.isna() | (end_last >= day))
+        surely, maybe = held_on(m, day)
         city = "" if pd.isna(event.city) else str(event.city)
         rows.append(
             {
@@ -551,5 +637,15 @@ FIGURES = (
         "China's yearly trade in goods with each Central Asian state and the five together, "
         "one mark per source",
         trade_by_year,
+    ),
+    *(
+        Figure(
+            f"status-map-{day}",
+            f"Map of each state's SCO status on {day}: {what}"
+            if day != status_map.LATEST
+            else "Map of each state's SCO status on the newest day the data records a change",
+            _status_map(day),
+        )
+        for day, what in status_map.MAP_DAYS.items()
     ),
 )

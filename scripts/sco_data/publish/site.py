@@ -5,6 +5,7 @@
 - tables/<table>.html for every resource in datapackage.json: every row, sortable and
   filterable in the page (assets/table.js), keys and foreign keys as links;
 - data-dictionary.html and changelog.html, from docs/data-dictionary.md and CHANGELOG.md;
+- map.html: each state's SCO status on the day a slider names (site_map.py);
 - the package itself (datapackage.json, schemas/, data/), the figures' SVG and Vega-Lite specs,
   and, when `make release` has built dist/, the release artefacts under downloads/.
 
@@ -34,7 +35,7 @@ from markdown_it import MarkdownIt
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.package.typed import read_tables, typed_frame
-from sco_data.publish import figure_files
+from sco_data.publish import figure_files, site_map
 from sco_data.publish.figures import FIGURES, Figure
 from sco_data.publish.site_tables import issue_form_url, page_file, table_pages
 
@@ -272,6 +273,7 @@ def build(
                 **common, root="", title=title, body=markdown_html(text)
             ),
         )
+    written += site_map.build(out, typed, env, common)
     return written
 
 
