@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
+from bad_inputs import CATALOGUE
 from remembered_expectations import RememberedExpectations
-from sco_data.checks import frictionless_metadata
+from sco_data.checks import frictionless_metadata, read_back
 from sco_data.checks.pipeline import run_checks
+from sco_data.findings import merge_groups
 from sco_data.publish import site
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,17 +64,85 @@ def remembered_metadata(monkeypatch, metadata_memory):
     monkeypatch.setattr(frictionless_metadata, "check_metadata", check)
 
 
+def package_digest(root: Path) -> str:
+    """The exact bytes of every file of a package, as one hash."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(root).rglob("*")):
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+@pytest.fixture(scope="session")
+def run_memory() -> dict:
+    """Each whole run of every layer, by the exact bytes of the package it read: the tests
+    of one bad input (catalogue, contract, batches) ask for the same run."""
+    return {}
+
+
+class RememberedRun(NamedTuple):
+    groups: list
+    tables: dict
+    without_expectations: list  # the same run's groups, had GX found nothing
+
+
+def _run_split(root: Path, quality, monkeypatch) -> RememberedRun:
+    """One run of every layer, and what it gives with GX's answers left out: the data
+    layers' findings are read back and merged again without them, as `run_checks` does
+    (GX's answers come last and change no other layer's findings)."""
+    real_resolve = read_back.resolve
+    split = {}
+
+    def resolve(root, findings, opened, values_kept):
+        from_gx = {id(group) for group in quality.returned}
+        own = [group for group in findings if id(group) not in from_gx]
+        split["groups"] = merge_groups(real_resolve(root, own, opened, values_kept))
+        return real_resolve(root, findings, opened, values_kept)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(read_back, "resolve", resolve)
+        groups, tables = run_checks(root, quality=quality)
+    return RememberedRun(groups, tables, split["groups"])
+
+
 @pytest.fixture
-def all_layers(expectation_memory, remembered_metadata):
-    """`run_checks` with GX in this process, remembering its answers for tables fed
-    exactly as before (see remembered_expectations), and frictionless's metadata findings
-    for a contract seen before."""
+def layer_runs(expectation_memory, remembered_metadata, run_memory, monkeypatch):
+    """The whole run of every layer on a package, made once for the package's bytes: GX
+    in this process, remembering its answers for tables fed exactly as before (see
+    remembered_expectations), and frictionless's metadata findings for a contract seen
+    before."""
+
+    def remembered(root: Path) -> RememberedRun:
+        key = package_digest(root)
+        if key not in run_memory:
+            quality = RememberedExpectations(Path(root), expectation_memory)
+            run_memory[key] = _run_split(Path(root), quality, monkeypatch)
+        return run_memory[key]
+
+    return remembered
+
+
+@pytest.fixture
+def all_layers(expectation_memory, remembered_metadata, layer_runs):
+    """`run_checks` with every layer, as `layer_runs` remembers it; with options, run
+    afresh (GX's answers still remembered)."""
 
     def run(root: Path, **options):
-        quality = RememberedExpectations(Path(root), expectation_memory)
-        return run_checks(root, quality=quality, **options)
+        if options:
+            quality = RememberedExpectations(Path(root), expectation_memory)
+            return run_checks(root, quality=quality, **options)
+        remembered = layer_runs(root)
+        return remembered.groups, remembered.tables
 
     return run
+
+
+# A bad input's tests (catalogue, contract, batches) run in one process, where its whole
+# run is remembered.
+BY_CASE = [
+    pytest.param(c, id=c.name, marks=pytest.mark.xdist_group(c.name)) for c in CATALOGUE
+]
 
 
 def git(repo: Path, *args: str) -> str:

@@ -8,12 +8,12 @@ import sys
 
 import pytest
 from bad_inputs import CATALOGUE, ROOT, markdown
-from conftest import expanded
+from conftest import BY_CASE, expanded
 from sco_data.checks.report import ordered
 from sco_data.validate import main, run_checks
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=[c.name for c in CATALOGUE])
+@pytest.mark.parametrize("case", BY_CASE)
 def test_bad_input_is_rejected_where_it_is(package, case, all_layers):
     case.apply(package)
     expected = case.expect(package)
