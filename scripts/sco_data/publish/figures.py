@@ -87,6 +87,23 @@ def _status_colour(tables: dict) -> alt.Color:
     )
 
 
+def _qualifier_shape(qualifiers: pd.Series) -> alt.Shape:
+    """A shape per qualifier in `qualifiers` (each in QUALIFIER_SHAPES' words, in its order;
+    any other as a square), for a chart whose `qualifier` field holds those words."""
+    present = set(qualifiers.astype(str))
+    known = [q for q in QUALIFIER_SHAPES if q in present]
+    extra = sorted(present - set(known))
+    return alt.Shape(
+        "qualifier:N",
+        title="the source says",
+        scale=alt.Scale(
+            domain=[QUALIFIER_SHAPES[q][0] for q in known] + extra,
+            range=[QUALIFIER_SHAPES[q][1] for q in known] + ["square"] * len(extra),
+        ),
+        legend=alt.Legend(orient="top", symbolOpacity=1),
+    )
+
+
 def _finish(chart, title: str, subtitle: list[str]):
     return (
         chart.properties(
@@ -449,21 +466,7 @@ def corridor_rows(tables: dict) -> pd.DataFrame:
 
 def corridor_figures(tables: dict):
     frame = corridor_rows(tables)
-    known = [
-        q
-        for q in QUALIFIER_SHAPES
-        if q in set(tables["infrastructure_stats"]["qualifier"])
-    ]
-    extra = sorted(set(frame["qualifier"]) - {QUALIFIER_SHAPES[q][0] for q in known})
-    shape = alt.Shape(
-        "qualifier:N",
-        title="the source says",
-        scale=alt.Scale(
-            domain=[QUALIFIER_SHAPES[q][0] for q in known] + extra,
-            range=[QUALIFIER_SHAPES[q][1] for q in known] + ["square"] * len(extra),
-        ),
-        legend=alt.Legend(orient="top", symbolOpacity=1),
-    )
+    shape = _qualifier_shape(tables["infrastructure_stats"]["qualifier"])
     panels = []
     for panel, rows in frame.groupby("panel", sort=False):
         base = alt.Chart(rows).encode(
