@@ -87,18 +87,18 @@ def _status_colour(tables: dict) -> alt.Color:
     )
 
 
-def _qualifier_shape(qualifiers: pd.Series) -> alt.Shape:
-    """A shape per qualifier in `qualifiers` (each in QUALIFIER_SHAPES' words, in its order;
-    any other as a square), for a chart whose `qualifier` field holds those words."""
-    present = set(qualifiers.astype(str))
-    known = [q for q in QUALIFIER_SHAPES if q in present]
-    extra = sorted(present - set(known))
+def _qualifier_shape(words: pd.Series) -> alt.Shape:
+    """A shape for each qualifier in `words`, the chart's `qualifier` field (QUALIFIER_SHAPES'
+    words, in its order; a qualifier it does not know, as a square)."""
+    present = set(words)
+    known = [shown for shown in QUALIFIER_SHAPES.values() if shown[0] in present]
+    extra = sorted(present - {w for w, _ in known})
     return alt.Shape(
         "qualifier:N",
         title="the source says",
         scale=alt.Scale(
-            domain=[QUALIFIER_SHAPES[q][0] for q in known] + extra,
-            range=[QUALIFIER_SHAPES[q][1] for q in known] + ["square"] * len(extra),
+            domain=[w for w, _ in known] + extra,
+            range=[shape for _, shape in known] + ["square"] * len(extra),
         ),
         legend=alt.Legend(orient="top", symbolOpacity=1),
     )
@@ -418,6 +418,143 @@ def summits(tables: dict):
     )
 
 
+# ---------------------------------------------------------------- summit documents
+
+DOCUMENT_COUNTS = {  # event_stats metric: what the source counts, as the colour says it
+    "documents_signed": "signed",
+    "documents_adopted": "adopted",
+    "documents": "signed or adopted (not said)",
+}
+QUALIFIER_SIGNS = {"at_least": "≥ ", "at_most": "≤ ", "approximately": "≈ "}
+SUMMIT_STEP = 30  # pixels per summit along the axis
+SUMMIT_GAP = 0.1  # the share of a summit's step left between two bars
+# The pixels a summit's bar spans, and across which its sources' marks sit.
+SUMMIT_BAND = SUMMIT_STEP * (1 - SUMMIT_GAP)
+SOURCE_SPACING = 6  # pixels between the marks of one summit's sources, side by side
+
+
+def _documents(says: str, value: int) -> str:
+    return f"{says} document" + ("" if value == 1 else "s")
+
+
+def summit_document_rows(tables: dict) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(every heads-of-state summit with the number of `documents` rows recorded for it,
+    one row per event_stats row counting a summit's documents signed or adopted).
+
+    Each source's count keeps its own row, set side by side by `offset` (pixels from the
+    middle of its summit's band): counts are never merged, even when they agree."""
+    summits = summit_rows(tables)[["id", "title", "date", "host", "city", "label"]]
+    recorded = tables["documents"]["event_id"].astype(str).value_counts()
+    summits["recorded"] = summits["id"].map(recorded).fillna(0).astype(int)
+    summits["description"] = [
+        f"{label}: {_documents(str(n), n)} recorded in this package"
+        for label, n in zip(summits["label"], summits["recorded"], strict=True)
+    ]
+    stats = tables["event_stats"]
+    stats = stats[
+        stats["event_id"].astype(str).isin(set(summits["id"]))
+        & stats["metric"].astype(str).isin(DOCUMENT_COUNTS)
+    ].sort_values(["event_id", "value", "metric", "id"])
+    labels = dict(zip(summits["id"], summits["label"], strict=True))
+    publishers = _names(tables, "sources", "id", "publisher")
+    rows = []
+    for stat in stats.itertuples(index=False):
+        qualifier, source = str(stat.qualifier), str(stat.source_id)
+        rows.append(
+            {
+                "id": stat.id,
+                "summit_id": str(stat.event_id),
+                "label": labels[str(stat.event_id)],
+                "value": int(stat.value),
+                "says": f"{QUALIFIER_SIGNS.get(qualifier, '')}{int(stat.value)}",
+                "counted": DOCUMENT_COUNTS[str(stat.metric)],
+                "qualifier": QUALIFIER_SHAPES.get(qualifier, (qualifier, ""))[0],
+                "source_id": source,
+                "source": publishers.get(source, source).split(" (")[0],
+                "notes": "" if pd.isna(stat.notes) else str(stat.notes),
+            }
+        )
+    counts = pd.DataFrame(rows)
+    counts["description"] = [
+        f"{row.label}: {_documents(row.says, row.value)} {row.counted}"
+        f" (source {row.source_id})"
+        for row in counts.itertuples(index=False)
+    ]
+    slot = counts.groupby("summit_id").cumcount()
+    sources = counts.groupby("summit_id")["id"].transform("size")
+    counts["offset"] = (slot - (sources - 1) / 2) * SOURCE_SPACING
+    return summits, counts
+
+
+def summit_documents(tables: dict):
+    summits, counts = summit_document_rows(tables)
+    x = alt.X(
+        "label:N",
+        title=None,
+        sort=list(summits["label"]),
+        scale=alt.Scale(paddingInner=SUMMIT_GAP),
+        axis=alt.Axis(labelAngle=-50, labelLimit=140),
+    )
+    y = alt.Y("value:Q", title="documents", axis=alt.Axis(tickMinStep=1))
+    recorded = (
+        alt.Chart(summits)
+        # Sized in pixels: beside a layer with an offset, Vega-Lite gives bars a fixed width.
+        .mark_bar(color="#d4d4d4", width=SUMMIT_BAND)
+        .encode(
+            x=x,
+            y=alt.Y("recorded:Q", title="documents"),
+            tooltip=["title", "date", "host", "city", "recorded"],
+            description="description:N",  # what a screen reader says for the bar
+        )
+        .properties(name="recorded_bars")
+    )
+    said = (
+        alt.Chart(counts)
+        .mark_point(size=45, filled=True, opacity=0.9)
+        .encode(
+            x=x,
+            # The band's middle is 0: a lone source's mark sits over its summit's bar.
+            xOffset=alt.XOffset(
+                "offset:Q", scale=alt.Scale(domain=[-SUMMIT_BAND / 2, SUMMIT_BAND / 2])
+            ),
+            y=y,
+            shape=_qualifier_shape(counts["qualifier"]),
+            color=alt.Color(
+                "counted:N",
+                title="the source counts documents",
+                scale=alt.Scale(
+                    domain=list(DOCUMENT_COUNTS.values()),
+                    range=list(STATUS_COLOURS[:3]),
+                ),
+                legend=alt.Legend(orient="top", symbolOpacity=1),
+            ),
+            tooltip=[
+                alt.Tooltip("label:N", title="summit"),
+                "says",
+                "counted",
+                "qualifier",
+                "source",
+                "source_id",
+                "notes",
+            ],
+            description="description:N",  # what a screen reader says for the mark
+        )
+        .properties(name="source_counts")
+    )
+    chart = alt.layer(recorded, said).properties(
+        width={"step": SUMMIT_STEP}, height=240
+    )
+    return _finish(
+        chart,
+        "What each SCO summit signed or adopted: the sources' counts beside this package's rows",
+        [
+            "One mark per source (event_stats): how many documents it says the summit signed or",
+            "adopted, side by side where sources differ, shaped by how the source words it.",
+            "Grey bars: the documents this package records for the summit (documents table).",
+        ],
+    )
+
+
 # ---------------------------------------------------------------- corridor figures
 
 
@@ -466,7 +603,7 @@ def corridor_rows(tables: dict) -> pd.DataFrame:
 
 def corridor_figures(tables: dict):
     frame = corridor_rows(tables)
-    shape = _qualifier_shape(tables["infrastructure_stats"]["qualifier"])
+    shape = _qualifier_shape(frame["qualifier"])
     panels = []
     for panel, rows in frame.groupby("panel", sort=False):
         base = alt.Chart(rows).encode(
@@ -640,6 +777,12 @@ FIGURES = (
         "China's yearly trade in goods with each Central Asian state and the five together, "
         "one mark per source",
         trade_by_year,
+    ),
+    Figure(
+        "summit-documents",
+        "How many documents each SCO heads-of-state summit signed or adopted, one mark per "
+        "source, beside the documents this package records for it",
+        summit_documents,
     ),
     *(
         Figure(
