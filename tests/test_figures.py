@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from collections import Counter
 
 import pytest
 from conftest import ROOT, read_rows, set_cell
@@ -44,6 +45,37 @@ def sco_memberships() -> list[dict]:
     return [r for r in rows if r["organisation_id"] == "sco"]
 
 
+def heads_of_state_summits() -> list[dict]:
+    _, events = read_rows(ROOT / "data" / "events.csv")
+    return [
+        e
+        for e in events
+        if e["event_type"] == "summit"
+        and e["organisation_id"] == "sco-heads-of-state-council"
+    ]
+
+
+def summit_document_counts() -> list[dict]:
+    """The event_stats rows counting the documents a heads-of-state summit signed or adopted."""
+    summits = {e["id"] for e in heads_of_state_summits()}
+    _, stats = read_rows(ROOT / "data" / "event_stats.csv")
+    return [
+        s
+        for s in stats
+        if s["event_id"] in summits
+        and s["metric"] in ("documents_signed", "documents_adopted", "documents")
+    ]
+
+
+def first_line(package, table: str, **cells: str) -> int:
+    """The CSV line (the header is line 1) of the first row of `table` holding `cells`."""
+    return next(
+        n
+        for n, row in enumerate(read_rows(package / "data" / f"{table}.csv")[1], 2)
+        if all(row[column] == value for column, value in cells.items())
+    )
+
+
 def test_the_committed_figures_are_what_the_data_draws(rendered):
     # Specs first: they hold the data, so a mismatch names what changed.
     for file, text in sorted(
@@ -75,11 +107,7 @@ def test_every_figure_has_its_two_files_and_nothing_else_is_there(rendered):
 def test_a_changed_row_makes_the_committed_figure_stale(package, capsys):
     # Unchanged data draws the committed figures: the test above, on the repository itself.
     shutil.copytree(ROOT / figure_files.FOLDER, package / figure_files.FOLDER)
-    line = next(
-        n
-        for n, row in enumerate(read_rows(package / "data" / "memberships.csv")[1], 2)
-        if row["state_iso3"] == "IRN" and row["status"] == "member"
-    )
+    line = first_line(package, "memberships", state_iso3="IRN", status="member")
     # Iran joins a day later: its bar moves, and the 2023 summit had eight members.
     set_cell(package, "memberships", line, "start_date", "2023-07-05")
     assert figure_files.main([str(package), "--check"]) == 1
@@ -124,10 +152,8 @@ def test_a_start_known_to_the_month_is_drawn_over_the_month_not_on_a_day(tables)
 
 
 def test_an_end_known_to_the_year_spans_the_whole_year(package):
-    line = next(
-        n
-        for n, row in enumerate(read_rows(package / "data" / "memberships.csv")[1], 2)
-        if row["state_iso3"] == "LKA" and row["status"] == "dialogue_partner"
+    line = first_line(
+        package, "memberships", state_iso3="LKA", status="dialogue_partner"
     )
     set_cell(package, "memberships", line, "end_date", "2025-01-01")
     set_cell(package, "memberships", line, "end_precision", "year")
@@ -145,13 +171,7 @@ def test_an_end_known_to_the_year_spans_the_whole_year(package):
 def test_every_heads_of_state_summit_with_its_members_from_memberships(
     tables, rendered
 ):
-    _, events = read_rows(ROOT / "data" / "events.csv")
-    summits = [
-        e
-        for e in events
-        if e["event_type"] == "summit"
-        and e["organisation_id"] == "sco-heads-of-state-council"
-    ]
+    summits = heads_of_state_summits()
     rows = figures.summit_rows(tables)
     assert sorted(rows.id) == sorted(e["id"] for e in summits) and len(rows) == 25
     members = dict(zip(rows.id, rows.members, strict=True))
@@ -167,6 +187,107 @@ def test_every_heads_of_state_summit_with_its_members_from_memberships(
     hosts = dict(zip(rows.id, rows.host, strict=True))
     assert hosts["sco-summit-2020-videoconference"] == "Russian Federation"
     assert len(marks(rendered["docs/figures/summits.svg"], "summit_bars")) == 25
+
+
+def test_every_summit_with_the_documents_this_package_records_for_it(tables, rendered):
+    summits = {e["id"] for e in heads_of_state_summits()}
+    _, documents = read_rows(ROOT / "data" / "documents.csv")
+    recorded = Counter(d["event_id"] for d in documents)
+    rows, _ = figures.summit_document_rows(tables)
+    assert sorted(rows.id) == sorted(summits)
+    assert dict(zip(rows.id, rows.recorded, strict=True)) == {
+        s: recorded[s] for s in summits
+    }
+    bars = marks(rendered["docs/figures/summit-documents.svg"], "recorded_bars")
+    assert len(bars) == len(summits)
+    # A summit no source counts is drawn too: its bar, with no mark over it.
+    labels = dict(zip(rows.id, rows.label, strict=True))
+    uncounted = summits - {s["event_id"] for s in summit_document_counts()}
+    assert uncounted
+    drawn = {bar.get("aria-label") for bar in bars}
+    for summit in uncounted:
+        n = recorded[summit]
+        assert (
+            f"{labels[summit]}: {n} document{'s' * (n != 1)} recorded in this package"
+            in drawn
+        )
+
+
+def test_each_sources_count_of_a_summits_documents_is_its_own_mark(tables, rendered):
+    stats = summit_document_counts()
+    _, rows = figures.summit_document_rows(tables)
+    assert sorted(
+        zip(
+            rows.id,
+            rows.summit_id,
+            rows.value,
+            rows.counted,
+            rows.qualifier,
+            rows.source_id,
+        )
+    ) == sorted(
+        (
+            s["id"],
+            s["event_id"],
+            int(s["value"]),
+            figures.DOCUMENT_COUNTS[s["metric"]],
+            figures.QUALIFIER_SHAPES[s["qualifier"]][0],
+            s["source_id"],
+        )
+        for s in stats
+    )
+    # Never merged: each summit's marks stand side by side, even two from one source.
+    assert not rows.duplicated(["summit_id", "offset"]).any()
+    per_source = Counter((s["event_id"], s["source_id"]) for s in stats)
+    assert max(per_source.values()) > 1
+    assert Counter(zip(rows.summit_id, rows.source_id)) == per_source
+    # "Over 40" is drawn at 40 and says so.
+    signs = {"exact": "", "at_least": "≥ ", "at_most": "≤ ", "approximately": "≈ "}
+    assert dict(zip(rows.id, rows.says, strict=True)) == {
+        s["id"]: signs[s["qualifier"]] + s["value"] for s in stats
+    }
+    points = marks(rendered["docs/figures/summit-documents.svg"], "source_counts")
+    assert len(points) == len(stats) > 0
+    assert sorted(
+        p.get("aria-label").rsplit("(source ", 1)[1][:-1] for p in points
+    ) == sorted(s["source_id"] for s in stats)
+    spec = json.loads(rendered["docs/figures/summit-documents.vl.json"])
+    tooltips = [
+        [t if isinstance(t, str) else t["field"] for t in layer["encoding"]["tooltip"]]
+        for layer in spec["layer"]
+    ]
+    assert "source_id" in tooltips[1] and "recorded" in tooltips[0]
+
+
+@pytest.mark.parametrize(
+    ("table", "row", "column", "value"),
+    [
+        # One source counts one document more at Samarkand...
+        (
+            "event_stats",
+            {"event_id": "sco-summit-2022-samarkand", "metric": "documents_adopted"},
+            "value",
+            "45",
+        ),
+        # ...or a document recorded for Tianjin belongs to Astana.
+        (
+            "documents",
+            {"event_id": "sco-summit-2025-tianjin"},
+            "event_id",
+            "sco-summit-2024-astana",
+        ),
+    ],
+)
+def test_a_changed_count_or_document_makes_the_summit_documents_figure_stale(
+    package, capsys, table, row, column, value
+):
+    shutil.copytree(ROOT / figure_files.FOLDER, package / figure_files.FOLDER)
+    set_cell(package, table, first_line(package, table, **row), column, value)
+    assert figure_files.main([str(package), "--check"]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"docs/figures/summit-documents.{ext} no longer matches the data: run `make figures`."
+        for ext in ("vl.json", "svg")
+    ]
 
 
 def test_one_corridor_mark_per_figure_shaped_by_its_qualifier(tables, rendered):
