@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import edit_json, expanded
+from conftest import ROOT, edit_json, expanded
+from sco_data.checks import descriptor_keys
+from sco_data.package.descriptor import read as read_descriptor
 
 
 @pytest.fixture
@@ -113,3 +115,21 @@ def test_broken_table_schema_is_reported_under_its_file(package, case, findings_
         ("schemas/events.schema.json", rule)
     ]
     assert detail in findings[0].message
+
+
+def test_label_fields_is_a_key_of_the_package_that_names_fields(package):
+    # Allowed by the strict profile in every real schema that states it ...
+    assert descriptor_keys.check_package(read_descriptor(ROOT)) == []
+    # ... and a name that is no field of the schema is a finding, with a hint.
+    edit_json(
+        package / "schemas" / "states.schema.json",
+        lambda s: s.update(labelFields=["nmae"]),
+    )
+    (finding,) = descriptor_keys.check_package(read_descriptor(package))
+    assert (finding.file, finding.column, finding.rule, finding.value) == (
+        "schemas/states.schema.json",
+        "$.labelFields",
+        "unknown-label-field",
+        "nmae",
+    )
+    assert "Did you mean 'name'?" in finding.message

@@ -10,7 +10,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import ROOT, edit_json, read_rows, write_rows
+from conftest import ROOT, category_counts, edit_json, read_rows, write_rows
+from markupsafe import escape
 from sco_data.publish import site, site_map
 from sco_data.publish.figures import FIGURES
 
@@ -102,10 +103,11 @@ def test_a_source_id_links_to_its_row_and_to_its_address(built):
 
 def test_a_foreign_key_links_to_the_row_it_names(built):
     text = (built / "tables" / "memberships.html").read_text("utf-8")
-    # The state's cell links to its row and carries its name, which the filter matches.
+    # The state's cell links to its row by its name, the code beside it; the filter
+    # matches both.
     assert re.search(
-        r'<td data-filter="BLR Belarus"[^>]*><a href="states.html#BLR" title="Belarus">'
-        r"BLR</a></td>",
+        r'<td data-filter="BLR Belarus" data-value="BLR"[^>]*>'
+        r'<a href="states.html#BLR">Belarus</a> <small class="key">BLR</small></td>',
         text,
     )
     assert "BLR" in page(built, "tables/states.html").ids
@@ -113,6 +115,49 @@ def test_a_foreign_key_links_to_the_row_it_names(built):
         "events.html#sco-summit-2024-astana"
         in page(built, "tables/event_participants.html").links
     )
+
+
+def labelled_link(target: str, key: str, label: str) -> str:
+    """A foreign key's link as a page writes it: the label, then the key in small type."""
+    return f'<a href="{target}.html#{key}">{escape(label)}</a>'
+
+
+def test_a_source_is_labelled_by_its_title_or_else_its_publisher(built):
+    _, sources = read_rows(ROOT / "data" / "sources.csv")
+    _, quotes = read_rows(ROOT / "data" / "quotes.csv")
+    cited = {q["source_id"] for q in quotes}
+    text = (built / "tables" / "quotes.html").read_text("utf-8")
+    titled = next(s for s in sources if s["id"] in cited and s["title"])
+    untitled = next(s for s in sources if s["id"] in cited and not s["title"])
+    for source, label in ((titled, titled["title"]), (untitled, untitled["publisher"])):
+        assert labelled_link("sources", source["id"], label) in text, source["id"]
+        assert f'<small class="key">{source["id"]}</small>' in text
+
+
+def facet_counts(text: str) -> dict[str, dict[str, int]]:
+    """The counts above a table page's rows: {field: {value: rows}}."""
+    counts = {}
+    for field, body in re.findall(
+        r'<p class="facet" data-field="([^"]+)">(.*?)</p>', text, re.DOTALL
+    ):
+        counts[field] = {
+            value: int(rows)
+            for value, rows in re.findall(
+                r'data-value="([^"]+)">[^<]*<span class="count">(\d+)</span>', body
+            )
+        }
+    return counts
+
+
+def test_each_table_counts_its_rows_by_category(built):
+    pages_with_facets = 0
+    for resource in resources():
+        shown = facet_counts(
+            (built / "tables" / f"{resource['name']}.html").read_text("utf-8")
+        )
+        assert shown == category_counts(resource["name"]), resource["name"]
+        pages_with_facets += bool(shown)
+    assert pages_with_facets > 10
 
 
 def test_composite_keys_are_row_anchors(built):
@@ -190,16 +235,37 @@ def test_the_data_dictionary_and_changelog_pages(built):
 
 
 def test_a_new_table_gets_its_page_with_no_code(package, tmp_path):
-    # A table another branch may add: its page, rows and links come from its schema.
+    # Tables another branch may add: their pages, rows, links, labels and counts come
+    # from their schemas.
+    ports = {
+        "fields": [
+            {"name": "id", "type": "string"},
+            {"name": "name", "type": "string"},
+            {"name": "code", "type": "string"},
+            {"name": "kind", "type": "string", "constraints": {"enum": ["sea", "dry"]}},
+        ],
+        "primaryKey": ["id"],
+        "labelFields": ["name", "code"],
+    }
     schema = {
         "fields": [
             {"name": "id", "type": "string", "constraints": {"required": True}},
             {"name": "state_iso3", "type": "string"},
+            {"name": "port_id", "type": "string"},
+            {
+                "name": "flow",
+                "type": "string",
+                "constraints": {"enum": ["export", "import", "total"]},
+            },
             {"name": "value", "type": "number"},
             {"name": "source_id", "type": "string"},
         ],
         "primaryKey": ["id"],
         "foreignKeys": [
+            {
+                "fields": ["port_id"],
+                "reference": {"resource": "ports", "fields": ["id"]},
+            },
             {
                 "fields": ["state_iso3"],
                 "reference": {"resource": "states", "fields": ["iso3"]},
@@ -210,36 +276,56 @@ def test_a_new_table_gets_its_page_with_no_code(package, tmp_path):
             },
         ],
     }
-    (package / "schemas" / "trade_stats.schema.json").write_text(
-        json.dumps(schema), "utf-8"
-    )
+    for name, table_schema in (("trade_stats", schema), ("ports", ports)):
+        (package / "schemas" / f"{name}.schema.json").write_text(
+            json.dumps(table_schema), "utf-8"
+        )
     write_rows(
-        package / "data" / "trade_stats.csv",
-        ["id", "state_iso3", "value", "source_id"],
+        package / "data" / "ports.csv",
+        ["id", "name", "code", "kind"],
         [
-            {
-                "id": "kaz-2024",
-                "state_iso3": "KAZ",
-                "value": "43.8",
-                "source_id": "src-sco-about",
-            }
+            {"id": "aktau", "name": "Port of Aktau", "code": "KZAAU", "kind": "sea"},
+            {"id": "khorgos", "name": "", "code": "KZKHG", "kind": "dry"},
         ],
     )
-    edit_json(
-        package / "datapackage.json",
-        lambda d: d["resources"].append(
-            {
-                "name": "trade_stats",
-                "title": "Trade",
-                "path": "data/trade_stats.csv",
-                "schema": "schemas/trade_stats.schema.json",
-            }
-        ),
+    trade = [
+        {"id": "kaz-2024", "port_id": "aktau", "flow": "export", "value": "43.8"},
+        {"id": "kaz-2023", "port_id": "khorgos", "flow": "export", "value": "40.1"},
+        {"id": "kaz-2022", "port_id": "", "flow": "total", "value": "38"},
+    ]
+    write_rows(
+        package / "data" / "trade_stats.csv",
+        ["id", "state_iso3", "port_id", "flow", "value", "source_id"],
+        [{**r, "state_iso3": "KAZ", "source_id": "src-sco-about"} for r in trade],
     )
+
+    def add_tables(package):
+        package["resources"] = [
+            r for r in package["resources"] if r["name"] != "trade_stats"
+        ]
+        for name in ("trade_stats", "ports"):
+            package["resources"].append(
+                {
+                    "name": name,
+                    "title": name,
+                    "path": f"data/{name}.csv",
+                    "schema": f"schemas/{name}.schema.json",
+                }
+            )
+
+    edit_json(package / "datapackage.json", add_tables)
     site.build(package, tmp_path / "site", tmp_path / "no-dist", figures=())
-    new = page(tmp_path / "site", "tables/trade_stats.html")
-    assert new.rows == 1 and "kaz-2024" in new.ids
+    text = (tmp_path / "site" / "tables" / "trade_stats.html").read_text("utf-8")
+    new = Page(text)
+    assert new.rows == 3 and "kaz-2024" in new.ids
     assert "states.html#KAZ" in new.links and "sources.html#src-sco-about" in new.links
+    # Labelled by its schema's labelFields: the first that is not empty.
+    assert labelled_link("ports", "aktau", "Port of Aktau") in text
+    assert labelled_link("ports", "khorgos", "KZKHG") in text
+    assert labelled_link("states", "KAZ", "Kazakhstan") in text
+    assert facet_counts(text) == {"flow": {"export": 2, "total": 1}}
+    ports_page = (tmp_path / "site" / "tables" / "ports.html").read_text("utf-8")
+    assert facet_counts(ports_page) == {"kind": {"sea": 1, "dry": 1}}
     assert "tables/trade_stats.html" in page(tmp_path / "site", "index.html").links
 
 

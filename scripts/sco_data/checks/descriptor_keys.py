@@ -15,6 +15,7 @@ from importlib import resources
 from jsonschema import Draft202012Validator
 
 from sco_data.findings import Finding
+from sco_data.package import table_schema
 from sco_data.package.descriptor import Descriptor
 
 LAYER = "descriptor-keys"
@@ -88,6 +89,27 @@ def check_object(instance: dict, file: str, level: str = "package") -> list[Find
     return sorted(set(findings), key=lambda f: (f.file, f.column or "", f.value or ""))
 
 
+def check_label_fields(schema: dict, file: str) -> list[Finding]:
+    """`labelFields`, the package's own key, must name fields of its schema: frictionless
+    does not read it, and a misspelt name would quietly leave the site's links unnamed."""
+    names = set(table_schema.field_names(schema))
+    return [
+        Finding(
+            layer=LAYER,
+            file=file,
+            line=None,
+            column="$.labelFields",
+            rule="unknown-label-field",
+            value=str(label),
+            message=f"labelFields names '{label}', which is not a field of this schema."
+            + (f" Did you mean '{close[0]}'?" if close else ""),
+        )
+        for label in table_schema.label_fields(schema)
+        if label not in names
+        for close in [difflib.get_close_matches(str(label), sorted(names), n=1)]
+    ]
+
+
 def check_package(descriptor: Descriptor) -> list[Finding]:
     """Check the descriptor and every Table Schema file it points to."""
     if descriptor.package is None:
@@ -95,4 +117,5 @@ def check_package(descriptor: Descriptor) -> list[Finding]:
     findings = check_object(descriptor.package, descriptor.file, "package")
     for schema_file, schema in descriptor.schemas.items():
         findings += check_object(schema, schema_file, "tableSchema")
+        findings += check_label_fields(schema, schema_file)
     return findings

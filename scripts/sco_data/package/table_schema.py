@@ -45,6 +45,23 @@ def foreign_keys(schema: dict) -> list[tuple[list[str], str, list[str]]]:
     return keys
 
 
+def label_fields(schema: dict) -> list[str]:
+    """The fields that name a row for a reader (the package's own `labelFields`): a link to
+    the row shows the first of them that is not empty. None: the row has no name but its key."""
+    labels = schema.get("labelFields") or []
+    return [labels] if isinstance(labels, str) else list(labels)
+
+
+def category_fields(schema: dict) -> list[str]:
+    """The fields a reader splits rows by: those with an `enum`, save how precisely a date is
+    known (the site's and Datasette's facets)."""
+    return [
+        f["name"]
+        for f in fields(schema)
+        if "enum" in constraints(f) and not f["name"].endswith("precision")
+    ]
+
+
 def missing_values(schema: dict) -> list[str]:
     return list(schema.get("missingValues", [""]))
 

@@ -64,6 +64,10 @@ def markdown(package: dict, schemas: dict[str, dict]) -> str:
         lines += [f"## `{resource['name']}`", ""]
         if resource.get("description"):
             lines += [_cell(resource["description"]), ""]
+        if labels := table_schema.label_fields(schema):
+            named = ", else ".join(f"`{name}`" for name in labels)
+            said = f"A row is named by its {named} (the schema's `labelFields`)"
+            lines += [f"{said}: a link to it shows that name.", ""]
         lines += [
             "| field | type | constraints | unit | description | example |",
             "|---|---|---|---|---|---|",

@@ -1,8 +1,9 @@
 """`make serve`'s Datasette metadata, generated from the descriptor and the Table Schemas.
 
 The package's title, description, licence and source; per table its title and description,
-a description per column, facets on its categories, and the column that names a row (so
-Datasette labels a foreign key with the name of the row it links to).
+a description per column, facets on its categories, and the column that names a row (the
+first of its `labelFields`, so Datasette labels a foreign key with the name of the row it
+links to).
 
 `prepare` also lays the release's SQLite file out under the package's name: Datasette names a
 database after its file, and its foreign-key links break on a name with dots in it (the
@@ -20,20 +21,9 @@ from pathlib import Path
 from sco_data.package import table_schema
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.publish.release import artefact_stem
-from sco_data.publish.site_tables import LABEL_FIELDS
-
-
-def _facets(schema: dict) -> list[str]:
-    # Categories a reader splits rows by; how precisely a date is known is not one of them.
-    return [
-        f["name"]
-        for f in table_schema.fields(schema)
-        if "enum" in table_schema.constraints(f) and not f["name"].endswith("precision")
-    ]
 
 
 def _table(resource: dict, schema: dict) -> dict:
-    names = table_schema.field_names(schema)
     table = {
         "title": resource.get("title", resource["name"]),
         "description": resource.get("description", ""),
@@ -41,11 +31,10 @@ def _table(resource: dict, schema: dict) -> dict:
             f["name"]: f.get("description", "") for f in table_schema.fields(schema)
         },
     }
-    if _facets(schema):
-        table["facets"] = _facets(schema)
-    label = next((f for f in LABEL_FIELDS if f in names), None)
-    if label:
-        table["label_column"] = label
+    if facets := table_schema.category_fields(schema):
+        table["facets"] = facets
+    if labels := table_schema.label_fields(schema):
+        table["label_column"] = labels[0]  # Datasette's label is one column
     return table
 
 

@@ -2,14 +2,17 @@
 
 Built from the descriptor and the Table Schemas only, so a new table gets its page with no
 code: a row's anchor is its primary key; a foreign key links to the row it names (or, when
-it names fields other than that table's key, to that table filtered on them); a `uri` field
-links out; a link to a row that has an address (a source's `url`) links there too. Given the
-GitHub repository, each row also links to its issue form with the table and the row's key
-filled in.
+it names fields other than that table's key, to that table filtered on them), showing that
+row's label (the first of its schema's `labelFields` that is not empty) with the key beside
+it; a `uri` field links out; a link to a row that has an address (a source's `url`) links
+there too. Each field with categories (`table_schema.category_fields`) is counted by value,
+each count a link to the page filtered on it. Given the GitHub repository, each row also
+links to its issue form with the table and the row's key filled in.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode
 
@@ -17,11 +20,6 @@ from sco_data.package import table_schema
 from sco_data.package.csv_reader import RawTable
 from sco_data.package.typed import is_free_text
 
-LABEL_FIELDS = (
-    "name",
-    "title",
-    "publisher",
-)  # what names a row, in order of preference
 KEY_SEPARATOR = "/"  # between the values of a composite key in a row's anchor
 # .github/ISSUE_TEMPLATE/data-problem.yml; GitHub fills in its fields named in the query string.
 ISSUE_FORM = "data-problem.yml"
@@ -40,9 +38,7 @@ class Link:
 class Cell:
     value: str
     links: list[Link] = field(default_factory=list)
-    label: str = (
-        ""  # the name of the row a foreign key names, shown on hover, filtered on
-    )
+    label: str = ""  # the label of the row a foreign key names: shown, filtered on
 
     @property
     def filter_text(self) -> str:
@@ -57,19 +53,49 @@ class Column:
     sort: (
         str  # "number" or "text": the page sorts numbers as numbers, ISO dates as text
     )
-    shape: str  # how its cells are laid out: "number", "code", "uri", "prose" or ""
+    shape: (
+        str  # how cells are laid out: "number", "label", "code", "uri", "prose" or ""
+    )
 
 
-def _shape(field: dict, linked: set[str]) -> str:
+def _shape(field: dict, linked: set[str], labelled: set[str]) -> str:
     if field.get("type") in NUMERIC:
         return "number"
     if field.get("format") == "uri":
         return "uri"
+    if (
+        field["name"] in labelled
+    ):  # a label (a source's title may be long), then the code
+        return "label"
     if field["name"] in linked:  # keys and foreign keys: codes kept on one line
         return "code"
     if is_free_text(field):
         return "prose"
     return ""
+
+
+@dataclass
+class Facet:
+    """A field's rows counted by category, in the order of its `enum`."""
+
+    name: str
+    counts: list[tuple[str, int, str]]  # (value, rows, the page filtered on it)
+
+
+def _facets(schema: dict, records: list[dict]) -> list[Facet]:
+    facets = []
+    for name in table_schema.category_fields(schema):
+        counted = Counter(r[name] for r in records if r[name])
+        enum = table_schema.constraints(
+            next(f for f in table_schema.fields(schema) if f["name"] == name)
+        )["enum"]
+        order = [v for v in enum if v in counted]
+        order += sorted(set(counted) - set(order))  # none in valid data
+        # A quoted term matches the whole cell (assets/table.js), so "member" is not
+        # also "former_member".
+        counts = [(v, counted[v], "?" + urlencode({name: f'"{v}"'})) for v in order]
+        facets.append(Facet(name, counts))
+    return facets
 
 
 @dataclass
@@ -104,6 +130,7 @@ class TablePage:
     references: list[
         tuple[str, str]
     ]  # (own fields, "table.fields") for the page's notes
+    facets: list[Facet] = field(default_factory=list)
 
 
 def page_file(table: str) -> str:
@@ -112,11 +139,6 @@ def page_file(table: str) -> str:
 
 def anchor(values: list[str]) -> str:
     return KEY_SEPARATOR.join(values)
-
-
-def _label_field(schema: dict) -> str | None:
-    names = table_schema.field_names(schema)
-    return next((f for f in LABEL_FIELDS if f in names), None)
 
 
 def _url_field(schema: dict) -> str | None:
@@ -139,15 +161,24 @@ def _targets(tables: dict[str, RawTable]) -> dict[str, Target]:
     targets = {}
     for name, table in tables.items():
         key = table_schema.primary_key(table.schema)
-        label, url = _label_field(table.schema), _url_field(table.schema)
+        label_fields = [
+            f
+            for f in table_schema.label_fields(table.schema)
+            if table.frame is not None and f in table.frame
+        ]
+        url = _url_field(table.schema)
         labels, urls = {}, {}
         if key and table.frame is not None:
             anchors = [
                 anchor(list(values))
                 for values in table.frame[key].itertuples(index=False, name=None)
             ]
-            if label:
-                labels = dict(zip(anchors, table.frame[label], strict=True))
+            if label_fields:
+                named = table.frame[label_fields].itertuples(index=False, name=None)
+                labels = {
+                    place: next((v for v in values if v), "")
+                    for place, values in zip(anchors, named, strict=True)
+                }
             if url:
                 urls = dict(zip(anchors, table.frame[url], strict=True))
         targets[name] = Target(key, labels, urls)
@@ -184,19 +215,28 @@ def table_pages(
         references = table_schema.foreign_keys(schema)
         url_field = _url_field(schema)
         linked = set(key) | {f for own, _, _ in references for f in own}
+        labelled = {
+            f
+            for own, other, _ in references
+            if (target := targets.get(other or table.name)) and target.labels
+            for f in own
+        }
         columns = [
             Column(
                 f["name"],
                 f.get("type", "string"),
                 f.get("description", ""),
                 "number" if f.get("type") in NUMERIC else "text",
-                _shape(f, linked),
+                _shape(f, linked, labelled),
             )
             for f in fields
         ]
         rows = []
-        for values in table.frame[names].itertuples(index=False, name=None):
-            record = dict(zip(names, values, strict=True))
+        records = [
+            dict(zip(names, values, strict=True))
+            for values in table.frame[names].itertuples(index=False, name=None)
+        ]
+        for record in records:
             cells = {n: Cell(v) for n, v in record.items()}
             for own, other, other_fields in references:
                 own_values = [record[f] for f in own]
@@ -208,7 +248,7 @@ def table_pages(
                 )
                 for f in own:
                     cells[f].label = label
-                    cells[f].links = [Link(href, record[f], label)]
+                    cells[f].links = [Link(href, label or record[f])]
                     if address:
                         title = f"{record[f]} at its address"
                         cells[f].links.append(Link(address, "↗", title, True))
@@ -239,6 +279,7 @@ def table_pages(
                     (", ".join(own), f"{other or table.name}.{', '.join(fields_)}")
                     for own, other, fields_ in references
                 ],
+                _facets(schema, records),
             )
         )
     return pages

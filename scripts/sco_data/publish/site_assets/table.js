@@ -3,8 +3,10 @@
 //
 // - Click a column's name to sort by it (again to reverse); empty cells stay last.
 // - Type in a column's box to keep the rows whose cell contains the text (a foreign key's
-//   cell also matches the name of the row it links to: "Belarus" finds BLR); the search box
-//   matches any column. Filters are written into the address (?state_iso3=BLR&q=...), so a
+//   cell also matches the name of the row it links to: "Belarus" finds BLR); a term in double
+//   quotes matches the whole cell ("member" is not "former_member"; a foreign key's cell is
+//   its key); the search box matches any column. The counts above the table (its categories)
+//   link to the page filtered so. Filters are written into the address (?state_iso3=BLR&q=...), so a
 //   filtered view can be linked to, and an address with them opens filtered.
 "use strict";
 (function () {
@@ -18,19 +20,31 @@
   const count = document.getElementById("row-count");
 
   const textOf = (cell) => (cell.dataset.filter ?? cell.textContent).toLowerCase();
+  const valueOf = (cell) => (cell.dataset.value ?? cell.textContent).trim().toLowerCase();
   const cellTexts = rows.map((row) => Array.from(row.cells, textOf));
-  const rowTexts = cellTexts.map((texts) => texts.join("\u0000"));
+  const cellValues = rows.map((row) => Array.from(row.cells, valueOf));
+
+  // A term's test of one cell (row n, column c): contains it, or, quoted, is it.
+  function matcher(term) {
+    const exact = term.length > 1 && term.startsWith('"') && term.endsWith('"');
+    const inner = term.slice(1, -1);
+    return exact
+      ? (n, c) => cellValues[n][c] === inner
+      : (n, c) => cellTexts[n][c].includes(term);
+  }
 
   function filter() {
     const terms = boxes
       .map((box) => [Number(box.dataset.column), box.value.trim().toLowerCase()])
-      .filter(([, term]) => term);
+      .filter(([, term]) => term)
+      .map(([column, term]) => [column, matcher(term)]);
     const anywhere = search.value.trim().toLowerCase();
+    const inAny = matcher(anywhere);
     let shown = 0;
     rows.forEach((row, n) => {
       const keep =
-        terms.every(([column, term]) => cellTexts[n][column].includes(term)) &&
-        (!anywhere || rowTexts[n].includes(anywhere));
+        terms.every(([column, match]) => match(n, column)) &&
+        (!anywhere || cellTexts[n].some((_, c) => inAny(n, c)));
       row.hidden = !keep;
       if (keep) shown += 1;
     });
@@ -75,4 +89,5 @@
   for (const box of boxes) box.value = query.get(box.dataset.name) ?? "";
   search.value = query.get("q") ?? "";
   if (query.toString()) filter();
+  table.dataset.ready = "true"; // sorted and filtered as the address says: tests wait on it
 })();
