@@ -245,3 +245,18 @@ def built_site(tmp_path_factory) -> Path:
         ROOT, folder, tmp_path_factory.mktemp("no-dist"), repository=SITE_REPOSITORY
     )
     return folder
+
+
+@pytest.fixture(scope="session")
+def data_docs(tmp_path_factory) -> Path:
+    """reports/data-docs as `make validate` writes it for a copy of the package, once for the
+    tests that read it."""
+    from sco_data.checks.expectations import DATA_DOCS
+    from sco_data.validate import main
+
+    root = tmp_path_factory.mktemp("validated")
+    for name in ("datapackage.json", "schemas", "data"):
+        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
+        copy(ROOT / name, root / name)
+    assert main([str(root), "--format", "json"]) == 0
+    return root / DATA_DOCS

@@ -174,7 +174,7 @@ def localised(text: str, to_root: str) -> str:
 
 def outside_references(text: str) -> list[str]:
     """The addresses on other hosts that the text would make a browser load."""
-    return [found for found in REFERENCE.findall(text)]
+    return REFERENCE.findall(text)
 
 
 def localise(docs: Path, assets: Path | None = None) -> None:
@@ -183,6 +183,8 @@ def localise(docs: Path, assets: Path | None = None) -> None:
     vendor = docs / VENDOR
     for file in sorted(docs.rglob("*")):
         if file.suffix not in (".html", ".css") or vendor in file.parents:
+            continue
+        if not file.is_file():  # a folder named like a file, as `popper.js`
             continue
         to_root = os.path.relpath(docs, file.parent).replace(os.sep, "/") + "/"
         to_root = "" if to_root == "./" else to_root
