@@ -91,7 +91,8 @@ kill-test: $(INSTALLED)
 	$(BIN)/python -m sco_data.bench.kills --runs $(RUNS) --rows $(ROWS) .
 
 ## build: regenerate every derived file: each file's bytes and sha256 in datapackage.json, the
-## README's row counts, docs/data-dictionary.md, the derived expectations and the figures
+## README's row counts, docs/data-dictionary.md, the derived expectations, the figures and
+## .zenodo.json
 ## (pull requests need not: `make pr-check` and, after a merge, a workflow do it)
 build: $(INSTALLED)
 	$(BIN)/python -m sco_data.contribute.derived .

@@ -23,6 +23,7 @@ FILES = (
     "CHANGELOG.md",
     "CITATION.cff",
     "pyproject.toml",
+    ".zenodo.json",
 )
 
 

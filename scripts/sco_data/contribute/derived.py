@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sco_data.checks.expectations import suites
 from sco_data.files import WriteFailed, generator_main, write_changed
-from sco_data.publish import build, figure_files, readme_counts
+from sco_data.publish import build, figure_files, readme_counts, zenodo
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Generator:
 
 GENERATORS = (
     Generator("make build", build.built, needs_valid_data=False),
+    Generator("make build", zenodo.built, needs_valid_data=False),
     Generator("make suites", suites.rebuilt_files, needs_valid_data=False),
     Generator("make figures", figure_files.rendered, needs_valid_data=True),
 )

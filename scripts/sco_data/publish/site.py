@@ -35,7 +35,7 @@ from markdown_it import MarkdownIt
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.package.typed import read_tables, typed_frame
-from sco_data.publish import figure_files, site_map
+from sco_data.publish import dataset_metadata, figure_files, site_map
 from sco_data.publish.figures import FIGURES, Figure
 from sco_data.publish.site_tables import issue_form_url, page_file, table_pages
 
@@ -255,6 +255,15 @@ def build(
             downloads=downloads,
             release=release,
             citation=_citation(package),
+            dataset_json_ld=dataset_metadata.script_text(
+                dataset_metadata.dataset(
+                    package,
+                    dataset_metadata.citation(root),
+                    typed,
+                    downloads + release,
+                    repository,
+                )
+            ),
             cff=(root / "CITATION.cff").read_text("utf-8")
             if (root / "CITATION.cff").is_file()
             else "",
