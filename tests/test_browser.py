@@ -114,8 +114,9 @@ def served(built_site):
     server.server_close()
 
 
-@pytest.fixture(scope="module")
-def browser(served, tmp_path_factory):
+def chromium(profile: Path, *flags: str) -> webdriver.Chrome:
+    """A driven Chromium with FLAGS and `flags`, its own profile, and logs of every request
+    and of the console."""
     if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
         pytest.fail(
             f"The browser tests need Chromium and its driver at {CHROMIUM} and "
@@ -124,15 +125,20 @@ def browser(served, tmp_path_factory):
         )
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
+    for flag in (*FLAGS, *flags):
         options.add_argument(flag)
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('profile')}")
+    options.add_argument(f"--user-data-dir={profile}")
     options.set_capability(
         "goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"}
     )
     with pytest.MonkeyPatch.context() as env:
         env.setenv("SE_OFFLINE", "true")  # Selenium Manager must not fetch anything
-        driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+        return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+
+
+@pytest.fixture(scope="module")
+def browser(served, tmp_path_factory):
+    driver = chromium(tmp_path_factory.mktemp("profile"))
     try:
         yield Browser(driver, served[1])
     finally:

@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from conftest import ROOT
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.support.ui import WebDriverWait
-from test_browser import CHROMEDRIVER, CHROMIUM, FLAGS, REPORTS, Browser
+from test_browser import REPORTS, Browser, chromium
+
+# One process runs the tests that read the written report, which `data_docs` writes once.
+pytestmark = pytest.mark.xdist_group("data-docs")
 
 NETWORK = ("http", "https", "ws", "wss", "ftp")
 
@@ -33,23 +34,13 @@ ENTRIES = "table[data-toggle='table'] tbody tr[data-index]"
 def offline(tmp_path_factory):
     """A driven Chromium with no network: a proxy address that refuses every connection
     (a port bound here but never listening), loopback included."""
-    if not (CHROMIUM.is_file() and CHROMEDRIVER.is_file()):
-        pytest.fail(f"The browser tests need {CHROMIUM} and {CHROMEDRIVER}.")
     closed = socket.socket()
     closed.bind(("127.0.0.1", 0))
-    options = webdriver.ChromeOptions()
-    options.binary_location = str(CHROMIUM)
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_argument(f"--proxy-server=http://127.0.0.1:{closed.getsockname()[1]}")
-    options.add_argument("--proxy-bypass-list=<-loopback>")
-    options.add_argument(f"--user-data-dir={tmp_path_factory.mktemp('profile')}")
-    options.set_capability(
-        "goog:loggingPrefs", {"performance": "ALL", "browser": "ALL"}
+    driver = chromium(
+        tmp_path_factory.mktemp("profile"),
+        f"--proxy-server=http://127.0.0.1:{closed.getsockname()[1]}",
+        "--proxy-bypass-list=<-loopback>",
     )
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("SE_OFFLINE", "true")  # Selenium Manager must not fetch anything
-        driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     try:
         yield Browser(driver, "")
     finally:

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 import pytest
 from conftest import ROOT, SITE_REPOSITORY
 from sco_data.contribute import derived
+from sco_data.files import stale_files
 from sco_data.publish import dataset_metadata, zenodo
 
 ISO_DAY = r"\d{4}-\d{2}-\d{2}"
@@ -117,7 +118,7 @@ def test_json_ld_cannot_end_its_script_element():
 
 def test_zenodo_metadata_is_derived_and_up_to_date():
     assert zenodo.FILE in derived.expected(ROOT)  # written by `make build`
-    assert zenodo.stale(ROOT) == [], "run `make build`"
+    assert stale_files(ROOT, zenodo.built(ROOT)) == [], "run `make build`"
     deposit = json.loads((ROOT / zenodo.FILE).read_text("utf-8"))
     package = descriptor()
     citation = (ROOT / "CITATION.cff").read_text("utf-8")
@@ -148,4 +149,4 @@ def test_zenodo_metadata_links_the_repository_citation_cff_names(tmp_path):
     text = (tmp_path / "datapackage.json").read_text("utf-8")
     (tmp_path / "datapackage.json").write_text(text.replace('"0.', '"9.', 1), "utf-8")
     (tmp_path / zenodo.FILE).write_text((ROOT / zenodo.FILE).read_text("utf-8"))
-    assert zenodo.stale(tmp_path) == [zenodo.FILE]
+    assert stale_files(tmp_path, zenodo.built(tmp_path)) == [zenodo.FILE]

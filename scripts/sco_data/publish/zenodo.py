@@ -9,10 +9,8 @@ adds the release it archives anyway).
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
-from sco_data.files import generator_main, stale_files
 from sco_data.package.descriptor import as_json_text
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.publish import dataset_metadata
@@ -56,17 +54,3 @@ def metadata(root: Path) -> dict:
 def built(root: Path) -> dict[str, str]:
     """{file: the text it should have}."""
     return {FILE: as_json_text(metadata(root))}
-
-
-def stale(root: Path) -> list[str]:
-    return stale_files(root, built(root))
-
-
-def main(argv: list[str] | None = None) -> int:
-    return generator_main(
-        argv, __doc__.splitlines()[0], built, "is out of date: run `make build`."
-    )
-
-
-if __name__ == "__main__":
-    sys.exit(main())
