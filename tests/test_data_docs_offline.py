@@ -120,6 +120,12 @@ def test_the_copies_are_the_pinned_npm_files_and_fonts_the_css_names(data_docs):
     vendor = data_docs / offline_docs.VENDOR
     for relative in offline_docs.COPIES.values():
         assert (vendor / relative).read_bytes() == (installed / relative).read_bytes()
+    for package in offline_docs.packages():
+        manifest = json.loads((vendor / package / "package.json").read_text("utf-8"))
+        assert manifest["name"] == package and manifest["license"], package
+        for notice in offline_docs.licences(installed / package):
+            assert (vendor / package / notice.name).read_bytes() == notice.read_bytes()
+    assert (vendor / "jquery" / "LICENSE.txt").is_file()
     css = (vendor / "@fortawesome/fontawesome-free/css/all.min.css").read_text("utf-8")
     fonts = re.findall(r"url\(([^)]+)\)", css)
     assert fonts

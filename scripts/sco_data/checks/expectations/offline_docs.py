@@ -6,8 +6,9 @@ control), bootstrap-datepicker, bootstrap-dark, Font Awesome, Vega, Vega-Lite an
 from CDNs, and its logo from S3. `make data-docs-assets` installs those files, at the
 versions the pages name, from npm (`tools/data-docs-assets/`, pinned by its package-lock.json);
 `localise` copies them into the report's `static/vendor/`, keeping each package's own layout
-(Font Awesome's CSS finds its fonts at `../webfonts/`), and rewrites every page and style
-sheet to load them by relative address, so the report also opens from disk (file://). The
+(Font Awesome's CSS finds its fonts at `../webfonts/`) with each package's licence and
+package.json, and rewrites every page and style sheet to load them by relative address, so
+the report also opens from disk (file://). The
 logo is GX's own copy in `static/images/`; links to GX's web site and newsletter lose their
 address and keep their text. A page that would still load anything from another host is
 an error (`OutsideReference`), so a new CDN link in a later GX cannot slip through.
@@ -145,7 +146,23 @@ def copy_assets(docs: Path, assets: Path | None = None) -> list[Path]:
     for relative in FOLDERS:
         shutil.copytree(assets / relative, docs / VENDOR / relative, dirs_exist_ok=True)
         copied += sorted((docs / VENDOR / relative).rglob("*"))
+    for package in sorted(packages()):  # each copy's licence and version go with it
+        for notice in [assets / package / "package.json", *licences(assets / package)]:
+            target = docs / VENDOR / package / notice.name
+            copied.append(Path(shutil.copyfile(notice, target)))
     return copied
+
+
+def packages() -> set[str]:
+    """The npm packages of the copies ("jquery", "@fortawesome/fontawesome-free", ...)."""
+    return {
+        "/".join(path.split("/")[: 2 if path.startswith("@") else 1])
+        for path in [*COPIES.values(), *FOLDERS]
+    }
+
+
+def licences(package: Path) -> list[Path]:
+    return sorted(p for p in package.glob("LICEN[CS]E*") if p.is_file())
 
 
 def _local_tag(tag: str, to_root: str) -> str:
