@@ -164,3 +164,38 @@ def test_diff_lists_rows_added_removed_and_changed_by_key(repo, capsys):
     assert f"--- | {removed}" in out
     assert "| `quotes` | 0 | 1 | 0 |" in out
     assert "| `events` |" not in out
+
+
+def _with_key(schema: dict, field: str, new_field: bool) -> dict:
+    schema = json.loads(json.dumps(schema))
+    if new_field:
+        schema["fields"].append({"name": field, "type": "string"})
+    schema["foreignKeys"].append(
+        {"fields": [field], "reference": {"resource": "documents", "fields": ["id"]}}
+    )
+    return schema
+
+
+@pytest.mark.parametrize(
+    ("field", "new_field", "level"),
+    [("decision", True, "minor"), ("notes", False, "major")],
+    ids=["on a field added with it", "on a field that held values"],
+)
+def test_a_new_foreign_key_is_minor_only_with_its_new_field(
+    repo, capsys, field, new_field, level
+):
+    """A key on a new field constrains no value published before; on an existing field
+    it may reject rows that were valid."""
+    path = repo / "schemas" / "memberships.schema.json"
+    schema = _with_key(json.loads(path.read_text("utf-8")), field, new_field)
+    path.write_text(json.dumps(schema, indent=2), "utf-8")
+    if new_field:
+        fields, rows = read_rows(repo / "data" / "memberships.csv")
+        write_rows(
+            repo / "data" / "memberships.csv",
+            [*fields, field],
+            [{**row, field: ""} for row in rows],
+        )
+    code, out = _check(repo, capsys)
+    assert code == 1
+    assert f"need a {level} bump" in out

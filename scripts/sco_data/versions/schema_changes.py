@@ -90,11 +90,17 @@ def _schema_changes(table: str, old: dict, new: dict) -> list[Change]:
         changes.append(Change("major", table, "field order changed"))
     if table_schema.primary_key(old) != table_schema.primary_key(new):
         changes.append(Change("major", table, "primary key changed"))
-    old_fk = {repr(k) for k in table_schema.foreign_keys(old)}
-    new_fk = {repr(k) for k in table_schema.foreign_keys(new)}
-    if new_fk - old_fk:
+    old_fk = {repr(k): k for k in table_schema.foreign_keys(old)}
+    new_fk = {repr(k): k for k in table_schema.foreign_keys(new)}
+    added = [new_fk[k] for k in new_fk.keys() - old_fk.keys()]
+    # A key on fields added in the same release constrains no value that existed before:
+    # it comes with the field, as its other constraints do.
+    on_old_fields = [own for own, _, _ in added if set(own) & old_fields.keys()]
+    if on_old_fields:
         changes.append(Change("major", table, "foreign key added or changed"))
-    elif old_fk - new_fk:
+    elif added:
+        changes.append(Change("minor", table, "foreign key added on a new field"))
+    elif old_fk.keys() - new_fk.keys():
         changes.append(Change("minor", table, "foreign key removed"))
     if table_schema.missing_values(old) != table_schema.missing_values(new):
         changes.append(Change("major", table, "missingValues changed"))
