@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import committed_copy, git, read_rows
+from conftest import ROOT, committed_copy, git, read_rows
 from remembered_expectations import RememberedExpectations
 from sco_data.contribute import ci_scope, pr_check, pr_report, prepare_release
 from sco_data.versions import changelog, version_check, version_files
@@ -25,6 +25,13 @@ FILES = (
     "pyproject.toml",
     ".zenodo.json",
 )
+
+# The released version the tests start from, and the versions a minor or a patch bump
+# of it give: read from the package, so a release changes no test.
+CURRENT = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["version"]
+_MAJOR, _MINOR, _PATCH = map(int, CURRENT.split("."))
+NEXT_MINOR = f"{_MAJOR}.{_MINOR + 1}.0"
+NEXT_PATCH = f"{_MAJOR}.{_MINOR}.{_PATCH + 1}"
 
 
 @pytest.fixture
@@ -78,7 +85,7 @@ def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
     out = capsys.readouterr().out
     assert out.count("VALID") == 1, out
     assert "trade_stats: 1 added, 0 removed, 0 changed" in out
-    assert "Version bump this change implies: minor (0.4.0 → 0.5.0" in out
+    assert f"Version bump this change implies: minor ({CURRENT} → {NEXT_MINOR}" in out
     # The derived files are regenerated in the working tree, ready for the machine's commit.
     assert _changed_files(repo) == [
         "README.md",
@@ -150,11 +157,11 @@ def test_prepare_release_writes_one_new_version_everywhere(repo, capsys):
     assert prepare_release.main(["--date", "2026-12-05", str(repo)]) == 0, (
         capsys.readouterr()
     )
-    assert set(version_files.versions(repo).values()) == {"0.5.0"}
+    assert set(version_files.versions(repo).values()) == {NEXT_MINOR}
     citation = (repo / "CITATION.cff").read_text("utf-8")
     assert "date-released: 2026-12-05" in citation
     log = (repo / "CHANGELOG.md").read_text("utf-8")
-    entry = log.split("## [0.5.0] - 2026-12-05\n", 1)[1].split("\n## [", 1)[0]
+    entry = log.split(f"## [{NEXT_MINOR}] - 2026-12-05\n", 1)[1].split("\n## [", 1)[0]
     added = entry.split("### Added\n", 1)[1].split("\n### ", 1)[0]
     assert "- China-Tajikistan trade in 2025." in added.splitlines()
     assert changelog.unreleased_text(log) == ""
@@ -176,13 +183,13 @@ def test_without_a_tag_the_release_is_the_last_commit_that_wrote_its_entry(
     first = _contribute(repo)
     log = repo / "CHANGELOG.md"
     text = log.read_text("utf-8")
-    entry = changelog.entry_text(text, "0.4.0")
+    entry = changelog.entry_text(text, CURRENT)
     log.write_text(
         text.replace(entry, entry.rstrip() + "\n- One more row.\n\n"), "utf-8"
     )
-    git(repo, "commit", "-qam", "0.4.0 finished")
+    git(repo, "commit", "-qam", f"{CURRENT} finished")
     amended = git(repo, "rev-parse", "HEAD").strip()
-    assert prepare_release.last_release(repo) == (amended, "0.4.0")
+    assert prepare_release.last_release(repo) == (amended, CURRENT)
     second = _contribute(repo)
     assert first != second
     assert prepare_release.main(["--date", "2026-12-05", str(repo)]) == 0
@@ -219,13 +226,13 @@ def test_a_misnamed_fragment_stops_the_release(repo, capsys):
 
 def test_a_release_commit_with_too_small_a_bump_fails_pr_check(repo, capsys):
     _contribute(repo)
-    files = version_files.with_version(repo, "0.4.1", "2026-12-05")
+    files = version_files.with_version(repo, NEXT_PATCH, "2026-12-05")
     for path, text in files.items():
         path.write_text(text, "utf-8")
     log = repo / "CHANGELOG.md"
     log.write_text(
         changelog.released(
-            log.read_text("utf-8"), "0.4.1", "2026-12-05", changelog.Entry()
+            log.read_text("utf-8"), NEXT_PATCH, "2026-12-05", changelog.Entry()
         ),
         "utf-8",
     )
@@ -238,11 +245,11 @@ def test_a_release_commit_with_too_small_a_bump_fails_pr_check(repo, capsys):
 def test_versions_that_disagree_fail_check_version(repo, capsys):
     citation = repo / "CITATION.cff"
     citation.write_text(
-        citation.read_text("utf-8").replace("version: 0.4.0", "version: 0.4.9"),
+        citation.read_text("utf-8").replace(f"version: {CURRENT}", "version: 9.9.9"),
         "utf-8",
     )
     assert version_check.main(["--base", "base", str(repo)]) == 1
-    assert "CITATION.cff says version '0.4.9'" in capsys.readouterr().out
+    assert "CITATION.cff says version '9.9.9'" in capsys.readouterr().out
 
 
 def test_a_proposed_entry_names_rows_by_their_key():
