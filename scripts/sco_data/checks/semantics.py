@@ -242,8 +242,13 @@ def _period_is_calendar_year(ctx: Context):
     ),
 )
 def _one_partner(ctx: Context):
-    frame = ctx.frames["trade_stats"]
-    return frame["partner_state_iso3"].isna() != frame["partner_group"].isna()
+    return _exactly_one_of(
+        ctx.frames["trade_stats"], "partner_state_iso3", "partner_group"
+    )
+
+
+def _exactly_one_of(frame: pd.DataFrame, first: str, second: str) -> pd.Series:
+    return frame[first].isna() != frame[second].isna()
 
 
 @declare(
@@ -355,12 +360,17 @@ def _status_on_event_day(ctx: Context):
     looks_up={"events": ("id", "start_date", "end_date", "date_precision")},
 )
 def _quote_within_event(ctx: Context):
-    quotes, events = ctx.frames["quotes"], ctx.by_id("events")
+    return _dated_within_event(ctx, "quotes")
+
+
+def _dated_within_event(ctx: Context, table: str) -> pd.Series:
+    """A row's `date` (with its `date_precision`) may fall within its event's dates."""
+    rows, events = ctx.frames[table], ctx.by_id("events")
     precision = events["date_precision"]
-    start = _lookup(quotes["event_id"], events["start_date"], events)
-    end = _lookup(quotes["event_id"], last_day(events["end_date"], precision), events)
-    before = definitely_before(quotes["date"], quotes["date_precision"], start)
-    after = (quotes["date"] > end).fillna(False).astype(bool)
+    start = _lookup(rows["event_id"], events["start_date"], events)
+    end = _lookup(rows["event_id"], last_day(events["end_date"], precision), events)
+    before = definitely_before(rows["date"], rows["date_precision"], start)
+    after = (rows["date"] > end).fillna(False).astype(bool)
     return ~(before | after)
 
 
@@ -388,15 +398,7 @@ def _stat_after_opening(ctx: Context):
     looks_up={"events": ("id", "start_date", "end_date", "date_precision")},
 )
 def _document_within_event(ctx: Context):
-    documents, events = ctx.frames["documents"], ctx.by_id("events")
-    precision = events["date_precision"]
-    start = _lookup(documents["event_id"], events["start_date"], events)
-    end = _lookup(
-        documents["event_id"], last_day(events["end_date"], precision), events
-    )
-    before = definitely_before(documents["date"], documents["date_precision"], start)
-    after = (documents["date"] > end).fillna(False).astype(bool)
-    return ~(before | after)
+    return _dated_within_event(ctx, "documents")
 
 
 @declare(
@@ -447,8 +449,9 @@ def _exercise_participant_has_capacity(ctx: Context):
     ),
 )
 def _one_party(ctx: Context):
-    frame = ctx.frames["document_parties"]
-    return frame["state_iso3"].isna() != frame["organisation_id"].isna()
+    return _exactly_one_of(
+        ctx.frames["document_parties"], "state_iso3", "organisation_id"
+    )
 
 
 @declare(
