@@ -198,25 +198,17 @@ def _membership_line(state: str, status: str = "member") -> Callable[[Path], int
     return line
 
 
-_kaz_membership_line = _membership_line("KAZ")
+def _set_membership(state: str, status: str, /, **values: str):
+    """Set cells of a state's status row, found in the real memberships table."""
 
-
-def _set_membership(state: str, status: str, column: str, value: str):
     def apply(root: Path) -> None:
         header, rows = _rows(root, "memberships")
-        rows[_membership_line(state, status)(root) - 2][header.index(column)] = value
+        row = rows[_membership_line(state, status)(root) - 2]
+        for column, value in values.items():
+            row[header.index(column)] = value
         _write(root, "memberships", header, rows)
 
     return apply
-
-
-def _set_membership_of_kaz(root: Path) -> None:
-    header, rows = _rows(root, "memberships")
-    row = rows[_kaz_membership_line(root) - 2]
-    row[header.index("state_iso3")] = "CHN"
-    row[header.index("status")] = "observer"
-    row[header.index("start_date")] = "2010-01-01"
-    _write(root, "memberships", header, rows)
 
 
 def _enum_widened_without_suite(schema: dict) -> None:
@@ -440,11 +432,17 @@ CATALOGUE: list[BadInput] = [
     BadInput(
         "overlapping memberships",
         "China made an observer in 2010 while still a member",
-        _set_membership_of_kaz,
+        _set_membership(
+            "KAZ",
+            "member",
+            state_iso3="CHN",
+            status="observer",
+            start_date="2010-01-01",
+        ),
         at_line(
             PA,
             "data/memberships.csv",
-            _kaz_membership_line,
+            _membership_line("KAZ"),
             "start_date",
             "membership-overlap",
         ),
@@ -645,7 +643,7 @@ CATALOGUE: list[BadInput] = [
     BadInput(
         "status before the decision that granted it",
         "Belarus's 2015 observer status citing the 2024 decision on its membership",
-        _set_membership("BLR", "observer", "decision_document_id", BELARUS_MEMBER),
+        _set_membership("BLR", "observer", decision_document_id=BELARUS_MEMBER),
         at_line(
             PA,
             "data/memberships.csv",

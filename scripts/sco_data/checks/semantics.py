@@ -18,7 +18,7 @@ import pandas as pd
 from sco_data.checks.rule_registry import Declarations, Target
 from sco_data.package import table_schema
 from sco_data.package.compact import find_sorted
-from sco_data.package.dates import definitely_before, last_day
+from sco_data.package.dates import definitely_before, held_on, last_day
 
 MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner", "partner"}
 
@@ -164,16 +164,25 @@ def _end_not_before_start(ctx: Context, table: str, start: str, end: str):
     across_rows=True,
 )
 def _memberships_do_not_overlap(ctx: Context):
-    frame = ctx.frames["memberships"].copy()
-    frame["latest_start"] = last_day(frame["start_date"], frame["start_precision"])
-    frame = frame.sort_values(["organisation_id", "state_iso3", "start_date"])
-    same = (frame["organisation_id"] == frame["organisation_id"].shift()) & (
-        frame["state_iso3"] == frame["state_iso3"].shift()
+    return ~_overlaps_previous(
+        ctx.frames["memberships"], ["organisation_id", "state_iso3"]
     )
-    previous_end = frame["end_date"].shift()
-    # The earlier status is open, or surely still running on the day this one starts.
-    overlap = same & (previous_end.isna() | (frame["latest_start"] <= previous_end))
-    return ~overlap.reindex(ctx.frames["memberships"].index).fillna(False).astype(bool)
+
+
+def _overlaps_previous(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Per row of a table of periods (start_date, start_precision, end_date): the previous
+    period with the same `keys` is open, or surely still running on the day this one
+    starts."""
+    periods = frame[[*keys, "start_date", "end_date"]].assign(
+        latest_start=last_day(frame["start_date"], frame["start_precision"])
+    )
+    periods = periods.sort_values([*keys, "start_date"])
+    same = periods[keys[0]] == periods[keys[0]].shift()
+    for key in keys[1:]:
+        same = same & (periods[key] == periods[key].shift())
+    previous_end = periods["end_date"].shift()
+    overlap = same & (previous_end.isna() | (periods["latest_start"] <= previous_end))
+    return overlap.reindex(frame.index).fillna(False).astype(bool)
 
 
 @declare(
@@ -308,6 +317,7 @@ def _owners(ctx: Context) -> pd.Series:
             "state_iso3",
             "status",
             "start_date",
+            "start_precision",
             "end_date",
             "end_precision",
         ),
@@ -337,14 +347,9 @@ def _status_on_event_day(ctx: Context):
         how="left",
         suffixes=("", "_membership"),
     )
-    holds = (candidates["start_date"] <= candidates["day"]) & (
-        candidates["end_date"].isna()
-        | (
-            last_day(candidates["end_date"], candidates["end_precision"])
-            >= candidates["day"]
-        )
-    )
-    held_lines = set(candidates.loc[holds.fillna(False).astype(bool), "line"])
+    # Held on at least one of the days its dates may stand for.
+    _, maybe = held_on(candidates, candidates["day"])
+    held_lines = set(candidates.loc[maybe, "line"])
     # An event whose first day does not parse is reported by the contract; no status
     # can be checked against it.
     unknown = rows["organisation_id"].isna() | rows["day"].isna()
@@ -481,20 +486,7 @@ def _party_id_follows_rule(ctx: Context):
     across_rows=True,
 )
 def _seats_do_not_overlap(ctx: Context):
-    seats = ctx.frames["organisation_seats"]
-    frame = pd.DataFrame(
-        {
-            "organisation": seats["organisation_id"].astype("string"),
-            "start": seats["start_date"],
-            "latest_start": last_day(seats["start_date"], seats["start_precision"]),
-            "end": seats["end_date"],
-        },
-        index=seats.index,
-    ).sort_values(["organisation", "start"])
-    same = frame["organisation"] == frame["organisation"].shift()
-    previous_end = frame["end"].shift()
-    overlap = same & (previous_end.isna() | (previous_end >= frame["latest_start"]))
-    return ~overlap.reindex(seats.index).fillna(False).astype(bool)
+    return ~_overlaps_previous(ctx.frames["organisation_seats"], ["organisation_id"])
 
 
 SOURCED_DATES = (  # (table, column naming a source, the date of the fact it reports)
