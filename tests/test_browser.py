@@ -38,7 +38,9 @@ FLAGS = (
     "--window-size=1280,1600",
 )
 REPORTS = ROOT / "reports"
-LOCAL_SCHEMES = ("data", "about", "blob", "file")
+# chrome: and chrome-untrusted: are the browser's own bundled pages (Chromium 156 logs its
+# start page's requests), which no web page can ask for and which never leave the machine.
+LOCAL_SCHEMES = ("data", "about", "blob", "file", "chrome", "chrome-untrusted")
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
