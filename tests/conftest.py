@@ -13,13 +13,27 @@ from typing import NamedTuple
 
 import pytest
 from bad_inputs import CATALOGUE
+from remembered_cells import remembering
 from remembered_expectations import RememberedExpectations
-from sco_data.checks import frictionless_metadata, read_back
+from remembered_figures import RememberedFigures
+from sco_data.checks import contract, frictionless_metadata, read_back
 from sco_data.checks.pipeline import run_checks
 from sco_data.findings import merge_groups
-from sco_data.publish import site
+from sco_data.package import compact
+from sco_data.publish import figure_files, site
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def remembered_figures():
+    """In every test, each figure is drawn once for the tables it reads and rendered once
+    for its spec (see remembered_figures)."""
+    figures = RememberedFigures(figure_files.svg)
+    with pytest.MonkeyPatch.context() as patched:
+        patched.setattr(figure_files, "specs", figures.specs)
+        patched.setattr(figure_files, "svg", figures.svg)
+        yield figures
 
 
 @pytest.fixture
@@ -107,12 +121,33 @@ def _run_split(root: Path, quality, monkeypatch) -> RememberedRun:
     return RememberedRun(groups, tables, split["groups"])
 
 
+@pytest.fixture(scope="session")
+def batch_memory() -> dict:
+    """What the cell checks and the typed loading gave for each batch, shared by the tests
+    of one process (see remembered_cells)."""
+    return {}
+
+
 @pytest.fixture
-def layer_runs(expectation_memory, remembered_metadata, run_memory, monkeypatch):
+def remembered_cells(monkeypatch, batch_memory):
+    """Within the test, the cell checks and the typed loading answer from memory for a
+    batch they have taken before."""
+    check_cells = remembering(contract.check_cells, batch_memory)
+    monkeypatch.setattr(contract, "check_cells", check_cells)
+    monkeypatch.setattr(
+        compact, "kept_part", remembering(compact.kept_part, batch_memory)
+    )
+
+
+@pytest.fixture
+def layer_runs(
+    expectation_memory, remembered_metadata, remembered_cells, run_memory, monkeypatch
+):
     """The whole run of every layer on a package, made once for the package's bytes: GX
     in this process, remembering its answers for tables fed exactly as before (see
-    remembered_expectations), and frictionless's metadata findings for a contract seen
-    before."""
+    remembered_expectations), frictionless's metadata findings for a contract seen before,
+    and what the cell checks and the typed loading gave for a batch seen before (see
+    remembered_cells)."""
 
     def remembered(root: Path) -> RememberedRun:
         key = package_digest(root)

@@ -10,22 +10,12 @@ Each test still runs every other layer from the start, and GX on what it changed
 from __future__ import annotations
 
 import copy
-import hashlib
 from pathlib import Path
 
 import pandas as pd
+from frame_digests import frame_digest
 from sco_data.checks.expectations.suites import suite_file
 from sco_data.checks.expectations.worker import InProcess
-
-
-def _digest(frame: pd.DataFrame) -> str:
-    hashed = hashlib.sha256()
-    hashed.update(repr([(str(c), str(t)) for c, t in frame.dtypes.items()]).encode())
-    hashed.update(pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes())
-    for column in frame.columns:  # categories unused by any row change nothing GX sees
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            hashed.update(repr(list(frame[column].cat.categories)).encode())
-    return hashed.hexdigest()
 
 
 class RememberedExpectations:
@@ -53,7 +43,7 @@ class RememberedExpectations:
         frames = self.fed.pop(table, [])
         path = self.root / suite_file(table)
         suite = path.read_bytes() if path.is_file() else None
-        key = (table, file, suite, tuple(_digest(frame) for frame in frames))
+        key = (table, file, suite, tuple(frame_digest(frame) for frame in frames))
         if key not in self.memory:
             start = len(self.inner.found)
             for frame in frames:

@@ -7,16 +7,21 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
+from unittest import mock
 
 import pytest
 import remembered_reference
 from bad_inputs import CATALOGUE
 from conftest import BY_CASE, ROOT, expanded, package_digest
-from sco_data.checks import frictionless_metadata
+from remembered_cells import remembering
+from sco_data.checks import contract, frictionless_metadata
 from sco_data.checks.expectations import LAYER as EXPECTATIONS
+from sco_data.checks.expectations import feed
 from sco_data.checks.pipeline import run_checks
-from sco_data.package import csv_reader
+from sco_data.package import compact, csv_reader
 from sco_data.package.descriptor import read as read_descriptor
+from sco_data.package.typed import iter_opened
 
 # frictionless errors about a row's shape name no single field, or each missing one; the CSV
 # layer names the row once (ragged-row, blank-row), which is what a contributor needs.
@@ -58,8 +63,10 @@ class NoExpectations:
 
 def contract_findings(root, batch_bytes=csv_reader.BATCH_BYTES):
     """What `make validate` finds without GX: metadata, CSV files, the contract (cells
-    batch by batch, keys on what the batches kept) and the rules beyond it."""
-    groups, _ = run_checks(root, quality=NoExpectations(), batch_bytes=batch_bytes)
+    batch by batch, keys on what the batches kept) and the rules beyond it. GX's input is
+    not built, since nothing reads it."""
+    with mock.patch.object(feed, "frame", lambda *fed: None):
+        groups, _ = run_checks(root, quality=NoExpectations(), batch_bytes=batch_bytes)
     return expanded(groups)
 
 
@@ -243,3 +250,97 @@ def test_a_run_without_gx_answers_is_the_run_with_them_left_out(
     assert _located(expanded(remembered.without_expectations)) == _located(
         contract_findings(package)
     )
+
+
+def _one_line_lower(root, file) -> None:
+    """The same rows, each a line further down: a blank line after the header."""
+    path = root / file
+    header, rest = path.read_bytes().split(b"\n", 1)
+    path.write_bytes(header + b"\n\n" + rest)
+
+
+def _changed_file(root, real) -> str:
+    return next(
+        p.relative_to(root).as_posix()
+        for p in sorted((root / "data").glob("*.csv"))
+        if p.read_bytes() != (real / p.relative_to(root)).read_bytes()
+    )
+
+
+def test_a_run_remembering_each_batch_finds_what_a_run_afresh_finds(
+    package, tmp_path, monkeypatch, remembered_metadata
+):
+    """The catalogue's runs remember what the cell checks and the typed loading gave each
+    batch (see remembered_cells). After the real package, a bad input and then its rows
+    one line lower, run with that memory, find what runs afresh find."""
+    real, lower = tmp_path / "real", tmp_path / "lower"
+    shutil.copytree(package, real)
+    next(c for c in CATALOGUE if c.name == "impossible date").apply(package)
+    shutil.copytree(package, lower)
+    _one_line_lower(lower, _changed_file(package, real))
+    runs = ((package, 1 << 15), (lower, csv_reader.BATCH_BYTES))
+    afresh = [_located(contract_findings(root, size)) for root, size in runs]
+    memory = {}
+    monkeypatch.setattr(
+        contract, "check_cells", remembering(contract.check_cells, memory)
+    )
+    monkeypatch.setattr(compact, "kept_part", remembering(compact.kept_part, memory))
+    for size in (csv_reader.BATCH_BYTES, 1 << 15):
+        assert contract_findings(real, size) == []
+    answered = len(memory)
+    assert [_located(contract_findings(root, size)) for root, size in runs] == afresh
+    assert len(memory) > answered, "the bad input's batches were taken afresh"
+
+
+def _table_batches(root, file: str, size: int) -> list:
+    """The file's batches as the two steps get them: undecodable bytes shown as U+FFFD."""
+    descriptor = read_descriptor(root)
+    (table,) = [t for t in iter_opened(root, descriptor) if t.file == file]
+    try:
+        batches = list(csv_reader.batches(root, table, size))
+    except csv_reader.NeedsExactReader:
+        batches = list(csv_reader.batches(root, table, size, exact=True))
+    for batch in batches:
+        contract.undecodable({batch.name: batch})
+    return batches
+
+
+# One bad input per way a batch can differ from the real package's: a cell, bytes that are
+# not UTF-8, the header, rows the exact reader takes.
+BATCHES_CHANGED = (
+    "impossible date",
+    "file that is not UTF-8",
+    "reordered columns",
+    "unbalanced quote",
+)
+
+
+@pytest.mark.parametrize("name", BATCHES_CHANGED)
+def test_each_step_remembered_for_a_batch_answers_as_afresh(package, tmp_path, name):
+    """After every batch of the real table, each batch of the bad one and then of its rows
+    one line lower gets, from the remembered cell checks and typed loading, what the steps
+    give it afresh."""
+    real, lower = tmp_path / "real", tmp_path / "lower"
+    shutil.copytree(package, real)
+    next(c for c in CATALOGUE if c.name == name).apply(package)
+    shutil.copytree(package, lower)
+    file = _changed_file(package, real)
+    _one_line_lower(lower, file)
+    keys = compact.key_columns(read_descriptor(package)).get(Path(file).stem, set())
+    steps = [
+        (contract.check_cells, lambda s, b: [(k, g.as_dict()) for k, g in s(b)]),
+        (compact.kept_part, lambda s, b: [f.to_dict() for f in s(b, keys)]),
+    ]
+    for step, answer in steps:
+        memory = {}
+        remembered = remembering(step, memory)
+        for size in (csv_reader.BATCH_BYTES, 1 << 15):
+            for batch in _table_batches(real, file, size):
+                answer(remembered, batch)
+            for root in (package, lower):
+                for batch in _table_batches(root, file, size):
+                    assert answer(remembered, batch) == answer(step, batch), (
+                        step.__name__,
+                        root.name,
+                        size,
+                    )

@@ -326,3 +326,15 @@ def test_figures_render_with_no_network():
     }
     with pytest.raises(ValueError, match="url not allowed"):
         figure_files.svg(spec)
+
+
+def test_a_remembered_drawing_is_the_drawing_afresh(tables, remembered_figures):
+    """The tests draw each figure once for the tables it reads (see remembered_figures).
+    With one table changed, the figures that read it are drawn again, the others come from
+    memory, and every spec is the one drawing afresh gives."""
+    changed = {**tables, "trade_stats": tables["trade_stats"].iloc[:-1]}
+    remembered_figures.specs(tables)
+    drawn = remembered_figures.drawn
+    remembered = remembered_figures.specs(changed)
+    assert 0 < remembered_figures.drawn - drawn < len(figures.FIGURES)
+    assert remembered == {f.name: f.draw(changed).to_dict() for f in figures.FIGURES}
