@@ -8,9 +8,12 @@ from conftest import rows_beyond_real_tables
 from sco_data.bench import benchmark as bench
 
 
-def test_bench_times_every_stage_and_both_yardsticks(package):
+def test_bench_times_every_stage_both_yardsticks_and_a_broken_copy(package):
+    # One run with every option: each costs a whole `make validate` of its own.
     rows = rows_beyond_real_tables(extra=1)
-    table = bench.run(package, rows=rows, reference=True)
+    table = bench.run(
+        package, rows=rows, reference=True, stages=True, prose=True, broken=("date",)
+    )
     for stage in (
         "CSV files: scan, hash, parse",
         "pandera: contract, cell by cell",
@@ -20,10 +23,11 @@ def test_bench_times_every_stage_and_both_yardsticks(package):
         "whole `make validate`",
         "`frictionless validate` alone (reference)",
         "pyarrow read of the same files (floor)",
+        "every grown event broken (date)",
     ):
         assert stage in table, stage
     results = json.loads(
-        (package / "bench" / f"results-{rows}.json").read_text("utf-8")
+        (package / "bench" / f"results-{rows}-prose-date.json").read_text("utf-8")
     )
     whole = next(s for s in results["stages"] if s["name"].startswith("whole"))
     reference = next(s for s in results["stages"] if "reference" in s["name"])
@@ -31,25 +35,14 @@ def test_bench_times_every_stage_and_both_yardsticks(package):
     assert whole["note"].startswith("exit 0,") and reference["note"].startswith(
         "exit 0,"
     )
-    assert all(s["seconds"] > 0 for s in results["stages"])
-    assert (
-        (package / "bench" / f"results-{rows}.md")
-        .read_text("utf-8")
-        .startswith(f"# make bench ROWS={rows}")
-    )
-
-
-def test_bench_times_a_broken_copy_beside_the_valid_one(package):
-    rows = rows_beyond_real_tables(extra=1)
-    table = bench.run(
-        package, rows=rows, reference=False, stages=False, prose=True, broken=("date",)
-    )
-    assert "every grown event broken (date)" in table
-    results = json.loads(
-        (package / "bench" / f"results-{rows}-prose-date.json").read_text("utf-8")
-    )
     broken = next(s for s in results["stages"] if "broken" in s["name"])
     assert (
         broken["note"].startswith("exit 1,")
         and "× the valid run's time" in broken["note"]
+    )
+    assert all(s["seconds"] > 0 for s in results["stages"])
+    assert (
+        (package / "bench" / f"results-{rows}-prose-date.md")
+        .read_text("utf-8")
+        .startswith(f"# make bench ROWS={rows}")
     )
