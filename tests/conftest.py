@@ -267,6 +267,10 @@ def expanded(groups) -> list:
     return [finding for group in groups for finding in group.findings()]
 
 
+# The tests that read the built site or draw the figures run in one process, which builds
+# the site and draws each figure once (see built_site and remembered_figures).
+SITE_AND_FIGURES = pytest.mark.xdist_group("site-and-figures")
+
 # A fixed repository for the built site's "report a problem" links, never the clone's remote.
 SITE_REPOSITORY = "example-owner/sco-data"
 

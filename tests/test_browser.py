@@ -17,12 +17,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT, category_counts, read_rows
+from conftest import ROOT, SITE_AND_FIGURES, category_counts, read_rows
 from sco_data.publish.figures import FIGURES
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = SITE_AND_FIGURES
 
 # Debian's paths; `make test CHROMIUM=... CHROMEDRIVER=...` names another matching pair.
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

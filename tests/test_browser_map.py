@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import pandas as pd
 import test_browser
-from conftest import ROOT
+from conftest import ROOT, SITE_AND_FIGURES
 from sco_data.package.typed import load_package
 from sco_data.publish import status_map
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
+
+pytestmark = SITE_AND_FIGURES
 
 # The same fixtures as test_browser.py: this module gets its own browser and server.
 served = test_browser.served

@@ -12,9 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import yaml
-from conftest import ROOT, SITE_REPOSITORY, read_rows
+from conftest import ROOT, SITE_AND_FIGURES, SITE_REPOSITORY, read_rows
 from sco_data.publish import site
 from sco_data.publish.site_tables import ISSUE_FORM
+
+pytestmark = SITE_AND_FIGURES
 
 FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / ISSUE_FORM
 FIELDS = ("table", "row_id", "problem", "right_value", "source_url")

@@ -9,11 +9,12 @@ import xml.etree.ElementTree as ET
 from collections import Counter
 
 import pytest
-from conftest import ROOT, read_rows, set_cell
+from conftest import ROOT, SITE_AND_FIGURES, read_rows, set_cell
 from sco_data.package.typed import load_package
 from sco_data.publish import figure_files, figures
 
-pytestmark = pytest.mark.data  # `make test-data` runs these for a change to data/
+# `make test-data` runs these for a change to data/
+pytestmark = [pytest.mark.data, SITE_AND_FIGURES]
 
 SVG = "{http://www.w3.org/2000/svg}"
 

@@ -11,10 +11,12 @@ from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
-from conftest import ROOT, SITE_REPOSITORY
+from conftest import ROOT, SITE_AND_FIGURES, SITE_REPOSITORY
 from sco_data.contribute import derived
 from sco_data.files import stale_files
 from sco_data.publish import dataset_metadata, zenodo
+
+pytestmark = SITE_AND_FIGURES
 
 ISO_DAY = r"\d{4}-\d{2}-\d{2}"
 

@@ -10,10 +10,19 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-from conftest import ROOT, category_counts, edit_json, read_rows, write_rows
+from conftest import (
+    ROOT,
+    SITE_AND_FIGURES,
+    category_counts,
+    edit_json,
+    read_rows,
+    write_rows,
+)
 from markupsafe import escape
 from sco_data.publish import site, site_map
 from sco_data.publish.figures import FIGURES
+
+pytestmark = SITE_AND_FIGURES
 
 
 class Page(HTMLParser):

@@ -10,13 +10,14 @@ import altair as alt
 import pandas as pd
 import pytest
 import vl_convert
-from conftest import ROOT
+from conftest import ROOT, SITE_AND_FIGURES
 from sco_data.package.typed import load_package
 from sco_data.publish import figure_files, figures, status_map
 from test_figures import marks
 from test_memberships_over_time import members_on
 
-pytestmark = pytest.mark.data  # `make test-data` runs these for a change to data/
+# `make test-data` runs these for a change to data/
+pytestmark = [pytest.mark.data, SITE_AND_FIGURES]
 
 VENDOR = ROOT / "vendor"
 
