@@ -1,15 +1,26 @@
 """Full `frictionless validate`, the reference, remembering each resource's findings.
 
 A bad-input case changes one or two files of the package. A resource whose validation
-could not have changed (the same descriptor and schemas, the same bytes of its own file and
-of every file its foreign keys point into) gives the findings it gave before; the others are
-validated again by frictionless in the package's context, foreign keys included. A change
-to the descriptor or a schema validates the whole package again.
+could not have changed (the same descriptor and schemas, the same bytes of its own file, and
+the same of every file its foreign keys point into) gives the findings it gave before; the
+others are validated again by frictionless in the package's context, foreign keys included.
+A change to the descriptor or a schema validates the whole package again.
+
+Of a file its foreign keys point into, frictionless reads the referenced fields of every
+row (`TableResource.__prepare_lookup`), each row parsed with the dialect it sniffs from the
+first lines. So where that file is plain (UTF-8 without a byte-order mark, LF line ends,
+read as comma-separated with double quotes, every record as long as the header), what
+counts is its header, its records' lengths and the referenced cells; a change to another
+cell of it (most cases change one) leaves the files pointing into it as they were.
+Otherwise what counts is every byte.
 """
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
+import json
 from pathlib import Path
 
 import frictionless
@@ -29,6 +40,54 @@ def _bytes(path: Path) -> bytes:
     return path.read_bytes() if path.is_file() else b"\0missing"
 
 
+SNIFFED_LINES = 100  # frictionless.formats.csv.parser.SAMPLE_SIZE
+SNIFFED_DELIMITERS = ",\t;|"
+
+
+def _plain_records(text: str) -> list[list[str]] | None:
+    """The records of a CSV text as frictionless reads them, when it reads them as
+    Python's default dialect does; None otherwise. frictionless sniffs the dialect from
+    the first lines, takes a sniffed single quote for a double one, and keeps doubled
+    quotes unless an escape character was sniffed (`CsvParser`, `CsvControl.to_python`)."""
+    if text.startswith("\ufeff") or "\r" in text:
+        return None
+    sample = "".join(text.splitlines(keepends=True)[:SNIFFED_LINES])
+    try:
+        sniffed = csv.Sniffer().sniff(sample, SNIFFED_DELIMITERS)
+    except csv.Error:
+        sniffed = csv.excel
+    read_as_default = (
+        sniffed.delimiter == ","
+        and sniffed.quotechar in ('"', "'")
+        and sniffed.escapechar is None
+        and not sniffed.skipinitialspace
+    )
+    if not read_as_default:
+        return None
+    try:
+        records = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error:
+        return None
+    if not records or any(len(r) != len(records[0]) for r in records):
+        return None
+    return records
+
+
+def _read_by_references(path: Path, schema: dict, fields: set[str]) -> bytes:
+    """What a foreign key into the file can depend on (see the module's note)."""
+    data = _bytes(path)
+    try:
+        records = _plain_records(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        return data
+    names = table_schema.field_names(schema)
+    if records is None or not fields <= set(names):
+        return data
+    positions = [names.index(name) for name in sorted(fields)]
+    kept = [records[0], [[r[i] for i in positions] for r in records[1:]]]
+    return b"referenced cells\0" + json.dumps(kept).encode()
+
+
 def _contract(root: Path) -> str:
     files = [root / "datapackage.json", *sorted((root / "schemas").rglob("*.json"))]
     return _digest(
@@ -41,11 +100,14 @@ def _resource_keys(root: Path, descriptor, contract: str) -> dict[str, str]:
     schemas = descriptor.table_schemas()
     keys = {}
     for name, file in files.items():
-        targets = {
-            target or name
-            for _, target, _ in table_schema.foreign_keys(schemas.get(name) or {})
-        }
-        read = [_bytes(root / files[t]) for t in sorted(targets) if t in files]
+        referenced: dict[str, set[str]] = {}
+        for _, target, other in table_schema.foreign_keys(schemas.get(name) or {}):
+            referenced.setdefault(target or name, set()).update(other)
+        read = [
+            _read_by_references(root / files[t], schemas.get(t) or {}, fields)
+            for t, fields in sorted(referenced.items())
+            if t in files
+        ]
         keys[name] = _digest(
             contract.encode(), name.encode(), _bytes(root / file), *read
         )

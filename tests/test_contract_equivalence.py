@@ -131,6 +131,8 @@ def test_the_contract_flags_every_row_and_field_frictionless_flags(
         ("broken foreign key",),  # a file whose foreign keys now miss
         ("duplicate primary key", "stale bytes and hash in the descriptor"),
         ("value outside its categories", "unbalanced quote"),
+        # cells of files foreign keys point into, none of them a key
+        ("impossible date", "malformed web address"),
     ],
 )
 def test_the_remembered_reference_is_the_full_one(package, names, tmp_path):
