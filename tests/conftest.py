@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
+import io
 import json
 import shutil
 import subprocess
@@ -267,6 +269,9 @@ def expanded(groups) -> list:
     return [finding for group in groups for finding in group.findings()]
 
 
+# The tests that read what `validated` wrote run in one process, which validates once.
+VALIDATED = pytest.mark.xdist_group("validated")
+
 # The tests that read the built site or draw the figures run in one process, which builds
 # the site and draws each figure once (see built_site and remembered_figures).
 SITE_AND_FIGURES = pytest.mark.xdist_group("site-and-figures")
@@ -286,16 +291,32 @@ def built_site(tmp_path_factory) -> Path:
     return folder
 
 
+class Validated(NamedTuple):
+    root: Path  # a copy of the package
+    exit_code: int
+    output: str  # what the command printed
+
+
 @pytest.fixture(scope="session")
-def data_docs(tmp_path_factory) -> Path:
-    """reports/data-docs as `make validate` writes it for a copy of the package, once for the
-    tests that read it."""
-    from sco_data.checks.expectations import DATA_DOCS
+def validated(tmp_path_factory) -> Validated:
+    """`make validate` (its command, in this process) on a copy of the package, report
+    and reports/data-docs included, once for the tests that read what it wrote."""
     from sco_data.validate import main
 
     root = tmp_path_factory.mktemp("validated")
     for name in ("datapackage.json", "schemas", "data"):
         copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
         copy(ROOT / name, root / name)
-    assert main([str(root), "--format", "json"]) == 0
-    return root / DATA_DOCS
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        exit_code = main([str(root)])
+    return Validated(root, exit_code, printed.getvalue())
+
+
+@pytest.fixture(scope="session")
+def data_docs(validated) -> Path:
+    """reports/data-docs as `make validate` writes it for a copy of the package."""
+    from sco_data.checks.expectations import DATA_DOCS
+
+    assert validated.exit_code == 0, validated.output
+    return validated.root / DATA_DOCS

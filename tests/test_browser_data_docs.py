@@ -12,12 +12,11 @@ import socket
 from urllib.parse import urlsplit
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, VALIDATED
 from selenium.webdriver.support.ui import WebDriverWait
 from test_browser import REPORTS, Browser, chromium
 
-# One process runs the tests that read the written report, which `data_docs` writes once.
-pytestmark = pytest.mark.xdist_group("data-docs")
+pytestmark = VALIDATED
 
 NETWORK = ("http", "https", "ws", "wss", "ftp")
 

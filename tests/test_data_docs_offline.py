@@ -8,11 +8,10 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import ROOT, VALIDATED
 from sco_data.checks.expectations import offline_docs
 
-# One process runs the tests that read the written report, which `data_docs` writes once.
-pytestmark = pytest.mark.xdist_group("data-docs")
+pytestmark = VALIDATED
 
 # Addresses that are in the written files but that no browser requests. XML namespace names
 # are identifiers (inline SVG, and SVG in data: URIs of Bootstrap's CSS). The copies are the

@@ -7,11 +7,10 @@ import json
 import pandas as pd
 import pytest
 from bad_inputs import set_cell
-from conftest import ROOT
+from conftest import ROOT, VALIDATED
 from sco_data.checks import report
 from sco_data.checks.expectations import suites
 from sco_data.package.typed import load_package
-from sco_data.validate import main
 
 
 def test_stored_suites_match_the_schemas():
@@ -55,9 +54,10 @@ def test_typed_tables_have_the_schema_types():
     assert events.index.name == "line" and events.index[0] == 2
 
 
-def test_html_report_is_written_for_reviewers(package):
-    assert main([str(package)]) == 0
-    index = package / "reports" / "data-docs" / "index.html"
+@VALIDATED
+def test_html_report_is_written_for_reviewers(validated):
+    assert validated.exit_code == 0, validated.output
+    index = validated.root / "reports" / "data-docs" / "index.html"
     assert index.is_file()
     assert "events" in index.read_text("utf-8")
 

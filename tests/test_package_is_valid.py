@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, read_rows
-from sco_data.validate import main, run_checks
+from conftest import ROOT, VALIDATED, read_rows
+from sco_data.validate import run_checks
 
 pytestmark = pytest.mark.data  # `make test-data` runs these for a change to data/
 
@@ -35,9 +35,10 @@ def test_frictionless_cli_validates_the_package():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_validate_command_exits_0_and_says_valid(capsys):
-    assert main([str(ROOT)]) == 0
-    assert capsys.readouterr().out.rstrip().endswith("VALID")
+@VALIDATED
+def test_validate_command_exits_0_and_says_valid(validated):
+    assert validated.exit_code == 0, validated.output
+    assert validated.output.rstrip().endswith("VALID")
 
 
 def test_every_table_but_sources_cites_a_source():
