@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, committed_copy, git, read_rows
 from remembered_expectations import RememberedExpectations
+from sco_data.checks.expectations import worker
 from sco_data.contribute import ci_scope, pr_check, pr_report, prepare_release
 from sco_data.versions import changelog, version_check, version_files
 
@@ -32,6 +33,10 @@ CURRENT = json.loads((ROOT / "datapackage.json").read_text("utf-8"))["version"]
 _MAJOR, _MINOR, _PATCH = map(int, CURRENT.split("."))
 NEXT_MINOR = f"{_MAJOR}.{_MINOR + 1}.0"
 NEXT_PATCH = f"{_MAJOR}.{_MINOR}.{_PATCH + 1}"
+
+
+# The tests share what GX answered for each table as fed (see remembered_expectations).
+pytestmark = pytest.mark.xdist_group("contributing")
 
 
 @pytest.fixture
@@ -76,6 +81,17 @@ def _line_of(repo: Path, table: str, key: str) -> int:
 
 def _changed_files(repo: Path) -> list[str]:
     return sorted(git(repo, "diff", "--name-only").split())
+
+
+@pytest.fixture
+def gx_in_process(monkeypatch, expectation_memory) -> None:
+    """prepare-release validates with GX in this process, answering from memory (see
+    remembered_expectations); the one-row test runs pr-check's command, worker included."""
+
+    def start(root, data_docs, separate_process):
+        return RememberedExpectations(Path(root), expectation_memory)
+
+    monkeypatch.setattr(worker, "start", start)
 
 
 def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
@@ -147,7 +163,7 @@ def test_a_derived_file_edited_by_hand_is_a_finding(repo, expectation_memory):
     assert "patch" in text  # the description changed
 
 
-def test_prepare_release_writes_one_new_version_everywhere(repo, capsys):
+def test_prepare_release_writes_one_new_version_everywhere(repo, capsys, gx_in_process):
     _contribute(repo)
     fragment = repo / changelog.FRAGMENTS / "tajik-trade.added.md"
     fragment.parent.mkdir()
@@ -176,7 +192,7 @@ def test_prepare_release_writes_one_new_version_everywhere(repo, capsys):
 
 
 def test_without_a_tag_the_release_is_the_last_commit_that_wrote_its_entry(
-    repo, capsys
+    repo, capsys, gx_in_process
 ):
     # The release is finished after its heading was written: a row added, the entry
     # amended. Only what comes after belongs to the next release.
@@ -198,7 +214,7 @@ def test_without_a_tag_the_release_is_the_last_commit_that_wrote_its_entry(
     assert "trade_stats: 1 row(s) added" in out and "2 row(s)" not in out
 
 
-def test_prepare_release_on_invalid_data_changes_nothing(repo, capsys):
+def test_prepare_release_on_invalid_data_changes_nothing(repo, capsys, gx_in_process):
     _contribute(repo, period_start="2025-13-01")
     before = {p: p.read_bytes() for p in repo.rglob("*") if p.is_file()}
     assert prepare_release.main(["--date", "2026-12-05", str(repo)]) == 1
