@@ -272,8 +272,9 @@ def expanded(groups) -> list:
 # The tests that read what `validated` wrote run in one process, which validates once.
 VALIDATED = pytest.mark.xdist_group("validated")
 
-# The tests that read the built site or draw the figures run in one process, which builds
-# the site and draws each figure once (see built_site and remembered_figures).
+# The tests that read the built site or draw the figures (the site's, the figures', and
+# pr-check's and prepare-release's) run in one process, which builds the site and draws
+# each figure once (see built_site and remembered_figures).
 SITE_AND_FIGURES = pytest.mark.xdist_group("site-and-figures")
 
 # A fixed repository for the built site's "report a problem" links, never the clone's remote.

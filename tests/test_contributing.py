@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, committed_copy, git, read_rows
+from conftest import ROOT, SITE_AND_FIGURES, committed_copy, git, read_rows
 from remembered_expectations import RememberedExpectations
 from sco_data.checks.expectations import worker
 from sco_data.contribute import ci_scope, pr_check, pr_report, prepare_release
@@ -35,8 +35,9 @@ NEXT_MINOR = f"{_MAJOR}.{_MINOR + 1}.0"
 NEXT_PATCH = f"{_MAJOR}.{_MINOR}.{_PATCH + 1}"
 
 
-# The tests share what GX answered for each table as fed (see remembered_expectations).
-pytestmark = pytest.mark.xdist_group("contributing")
+# pr-check and prepare-release draw the figures: these tests run where the others that
+# draw them do, and share what GX answered for each table as fed.
+pytestmark = SITE_AND_FIGURES
 
 
 @pytest.fixture
