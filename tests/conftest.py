@@ -38,13 +38,18 @@ def remembered_figures():
         yield figures
 
 
+def copy_package(folder: Path) -> Path:
+    """A copy of the package (descriptor, schemas, data) in `folder`."""
+    shutil.copy(ROOT / "datapackage.json", folder / "datapackage.json")
+    shutil.copytree(ROOT / "schemas", folder / "schemas")
+    shutil.copytree(ROOT / "data", folder / "data")
+    return folder
+
+
 @pytest.fixture
 def package(tmp_path: Path) -> Path:
-    """A copy of the package (descriptor, schemas, data) in a temporary folder."""
-    shutil.copy(ROOT / "datapackage.json", tmp_path / "datapackage.json")
-    shutil.copytree(ROOT / "schemas", tmp_path / "schemas")
-    shutil.copytree(ROOT / "data", tmp_path / "data")
-    return tmp_path
+    """A copy of the package in a temporary folder."""
+    return copy_package(tmp_path)
 
 
 @pytest.fixture(scope="session")
@@ -134,11 +139,9 @@ def batch_memory() -> dict:
 def remembered_cells(monkeypatch, batch_memory):
     """Within the test, the cell checks and the typed loading answer from memory for a
     batch they have taken before."""
-    check_cells = remembering(contract.check_cells, batch_memory)
-    monkeypatch.setattr(contract, "check_cells", check_cells)
-    monkeypatch.setattr(
-        compact, "kept_part", remembering(compact.kept_part, batch_memory)
-    )
+    for module, step in ((contract, "check_cells"), (compact, "kept_part")):
+        remembered = remembering(getattr(module, step), batch_memory)
+        monkeypatch.setattr(module, step, remembered)
 
 
 @pytest.fixture
@@ -304,10 +307,7 @@ def validated(tmp_path_factory) -> Validated:
     and reports/data-docs included, once for the tests that read what it wrote."""
     from sco_data.validate import main
 
-    root = tmp_path_factory.mktemp("validated")
-    for name in ("datapackage.json", "schemas", "data"):
-        copy = shutil.copytree if (ROOT / name).is_dir() else shutil.copy
-        copy(ROOT / name, root / name)
+    root = copy_package(tmp_path_factory.mktemp("validated"))
     printed = io.StringIO()
     with contextlib.redirect_stdout(printed):
         exit_code = main([str(root)])

@@ -13,7 +13,7 @@ from unittest import mock
 import pytest
 import remembered_reference
 from bad_inputs import CATALOGUE
-from conftest import BY_CASE, ROOT, expanded, package_digest
+from conftest import BY_CASE, copy_package, expanded, package_digest
 from remembered_cells import remembering
 from sco_data.checks import contract, frictionless_metadata
 from sco_data.checks.expectations import LAYER as EXPECTATIONS
@@ -132,10 +132,7 @@ REAL_REFERENCE = pytest.mark.xdist_group("real-reference")
 @pytest.fixture(scope="module")
 def real_reference(tmp_path_factory) -> dict:
     """The remembered reference's memory after the real package, which it finds valid."""
-    real = tmp_path_factory.mktemp("real")
-    shutil.copy(ROOT / "datapackage.json", real)
-    for folder in ("schemas", "data"):
-        shutil.copytree(ROOT / folder, real / folder)
+    real = copy_package(tmp_path_factory.mktemp("real"))
     memory = {}
     assert remembered_reference.reference(real, memory) == []
     return memory
