@@ -73,13 +73,22 @@ def _plain_records(text: str) -> list[list[str]] | None:
     return records
 
 
-def _read_by_references(path: Path, schema: dict, fields: set[str]) -> bytes:
-    """What a foreign key into the file can depend on (see the module's note)."""
+def _read_plain(path: Path) -> tuple[bytes, list[list[str]] | None]:
+    """The file's bytes, and its records when frictionless reads it as the default
+    dialect (see `_plain_records`)."""
     data = _bytes(path)
     try:
-        records = _plain_records(data.decode("utf-8"))
+        return data, _plain_records(data.decode("utf-8"))
     except UnicodeDecodeError:
-        return data
+        return data, None
+
+
+def _read_by_references(
+    read: tuple[bytes, list[list[str]] | None], schema: dict, fields: set[str]
+) -> bytes:
+    """What a foreign key into the file `read` (see `_read_plain`) can depend on (see the
+    module's note)."""
+    data, records = read
     names = table_schema.field_names(schema)
     if records is None or not fields <= set(names):
         return data
@@ -98,16 +107,18 @@ def _contract(root: Path) -> str:
 def _resource_keys(root: Path, descriptor, contract: str) -> dict[str, str]:
     files = descriptor.resource_files()
     schemas = descriptor.table_schemas()
-    keys = {}
+    keys, read_once = {}, {}
     for name, file in files.items():
         referenced: dict[str, set[str]] = {}
         for _, target, other in table_schema.foreign_keys(schemas.get(name) or {}):
             referenced.setdefault(target or name, set()).update(other)
-        read = [
-            _read_by_references(root / files[t], schemas.get(t) or {}, fields)
-            for t, fields in sorted(referenced.items())
-            if t in files
-        ]
+        read = []
+        for target, fields in sorted(referenced.items()):
+            if target in files:
+                if target not in read_once:  # many tables point into sources, events
+                    read_once[target] = _read_plain(root / files[target])
+                schema = schemas.get(target) or {}
+                read.append(_read_by_references(read_once[target], schema, fields))
         keys[name] = _digest(
             contract.encode(), name.encode(), _bytes(root / file), *read
         )
