@@ -19,6 +19,7 @@ from remembered_cells import remembering
 from remembered_expectations import RememberedExpectations
 from remembered_figures import RememberedFigures
 from sco_data.checks import contract, frictionless_metadata, read_back
+from sco_data.checks.expectations import worker
 from sco_data.checks.pipeline import run_checks
 from sco_data.findings import merge_groups
 from sco_data.package import compact
@@ -162,6 +163,21 @@ def layer_runs(
         return run_memory[key]
 
     return remembered
+
+
+@pytest.fixture
+def gx_in_process(monkeypatch, expectation_memory) -> None:
+    """Runs started within the test (the command's `main`, prepare-release) run GX in this
+    process, answering from memory (see remembered_expectations). For tests of what the
+    command does with findings; those of the worker itself start the command."""
+
+    def in_process(root, data_docs=False, examples=5, separate_process=None):
+        # The memory holds GX's answers listing 5 examples, and no HTML report.
+        assert not data_docs and examples == 5, "this test needs the real worker"
+        return RememberedExpectations(Path(root), expectation_memory)
+
+    monkeypatch.setattr(worker, "start", in_process)
+    monkeypatch.setattr(worker, "Worker", in_process)
 
 
 @pytest.fixture

@@ -64,7 +64,7 @@ def test_the_command_exits_1_and_names_the_problem_without_traceback(package):
     assert result.stdout.rstrip().endswith("INVALID")
 
 
-def test_json_report_lists_findings_for_machines(package, capsys):
+def test_json_report_lists_findings_for_machines(package, capsys, gx_in_process):
     case = next(c for c in CATALOGUE if c.name == "broken foreign key")
     case.apply(package)
     assert main([str(package), "--format", "json", "--no-data-docs"]) == 1
@@ -83,7 +83,7 @@ def test_a_folder_without_descriptor_is_a_usage_error(tmp_path, capsys):
     assert "No datapackage.json" in capsys.readouterr().err
 
 
-def test_descriptor_that_is_not_json_is_reported(package, capsys):
+def test_descriptor_that_is_not_json_is_reported(package, capsys, gx_in_process):
     (package / "datapackage.json").write_text('{"name": "broken",', "utf-8")
     assert main([str(package), "--no-data-docs"]) == 1
     out = capsys.readouterr().out

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SITE_AND_FIGURES, committed_copy, git, read_rows
 from remembered_expectations import RememberedExpectations
-from sco_data.checks.expectations import worker
 from sco_data.contribute import ci_scope, pr_check, pr_report, prepare_release
 from sco_data.versions import changelog, version_check, version_files
 
@@ -82,17 +81,6 @@ def _line_of(repo: Path, table: str, key: str) -> int:
 
 def _changed_files(repo: Path) -> list[str]:
     return sorted(git(repo, "diff", "--name-only").split())
-
-
-@pytest.fixture
-def gx_in_process(monkeypatch, expectation_memory) -> None:
-    """prepare-release validates with GX in this process, answering from memory (see
-    remembered_expectations); the one-row test runs pr-check's command, worker included."""
-
-    def start(root, data_docs, separate_process):
-        return RememberedExpectations(Path(root), expectation_memory)
-
-    monkeypatch.setattr(worker, "start", start)
 
 
 def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
