@@ -115,11 +115,15 @@ def _precision_first_day(ctx: Context, table: str, field: str):
     dates = ctx.frames[table][field]
     if precision is None:
         return _ok(dates)
-    month_off = (precision == "month") & (dates.dt.day != 1)
-    year_off = (precision == "year") & ((dates.dt.day != 1) | (dates.dt.month != 1))
+    values = dates.to_numpy()
+    day = values.astype("datetime64[D]")
+    month = (precision == "month").to_numpy(dtype=bool, na_value=False)
+    year = (precision == "year").to_numpy(dtype=bool, na_value=False)
+    month_off = month & (day != values.astype("datetime64[M]"))  # not its month's first
+    year_off = year & (day != values.astype("datetime64[Y]"))  # not 1 January
     # A date that does not parse is the contract's to report (type-error), not this rule's.
-    off = (month_off | year_off) & dates.notna()
-    return ~off.fillna(False).astype(bool)
+    off = (month_off | year_off) & ~np.isnat(values)
+    return pd.Series(~off, index=dates.index)
 
 
 @declare(
@@ -301,6 +305,16 @@ def _owners(ctx: Context) -> pd.Series:
     return _lookup(events["organisation_id"], owners, ctx.by_id("organisations"))
 
 
+def _statuses_as_text(ctx: Context) -> pd.DataFrame:
+    """What a participant's claimed status is matched against: each membership's
+    organisation, state, status (as text, to match the participants' own categories)
+    and dates."""
+    memberships = ctx.frames["memberships"]
+    columns = ["organisation_id", "state_iso3", "status", "start_date"]
+    columns += ["start_precision", "end_date", "end_precision"]
+    return memberships[columns].astype({"status": "string"})
+
+
 @declare(
     "status-on-event-day",
     table="event_participants",
@@ -327,25 +341,26 @@ def _status_on_event_day(ctx: Context):
     """A state that took part in an organisation's event as member/observer/partner held
     that status on the event's first day."""
     participants = ctx.frames["event_participants"]
-    memberships = ctx.frames["memberships"]
     ok = _ok(participants)
-    claimed = participants["capacity"].astype("string").isin(MEMBERSHIP_STATUSES)
+    claimed = participants["capacity"].isin(MEMBERSHIP_STATUSES)
     if not claimed.any():
         return ok
     events = ctx.by_id("events")
     event_org = ctx.derived(
         "event-owner", ("events", "organisations", "memberships"), lambda: _owners(ctx)
     )
-    rows = participants[claimed].copy()
-    rows["line"] = rows.index
-    rows["organisation_id"] = _lookup(rows["event_id"], event_org, events)
-    rows["day"] = _lookup(rows["event_id"], events["start_date"], events)
-    rows["status"] = rows["capacity"].astype("string")
+    statuses = ctx.derived(
+        "statuses-as-text", ("memberships",), lambda: _statuses_as_text(ctx)
+    )
+    rows = participants.loc[claimed, ["event_id", "state_iso3", "capacity"]]
+    rows = rows.assign(
+        line=rows.index,
+        organisation_id=_lookup(rows["event_id"], event_org, events),
+        day=_lookup(rows["event_id"], events["start_date"], events),
+        status=rows["capacity"].astype("string"),
+    )
     candidates = rows.merge(
-        memberships.astype({"status": "string"}),
-        on=["organisation_id", "state_iso3", "status"],
-        how="left",
-        suffixes=("", "_membership"),
+        statuses, on=["organisation_id", "state_iso3", "status"], how="left"
     )
     # Held on at least one of the days its dates may stand for.
     _, maybe = held_on(candidates, candidates["day"])

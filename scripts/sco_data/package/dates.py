@@ -6,6 +6,7 @@ fails for every day the dates could stand for, so no day is invented in either d
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 
@@ -13,13 +14,32 @@ def last_day(dates: pd.Series, precision: pd.Series | None) -> pd.Series:
     """The latest day each date could be: end of its month or year for coarse precisions."""
     if precision is None:
         return dates
-    latest = dates.copy()
     # Compared as they are (categories compare by code), and shifted only where coarse.
-    for word, offset in (
-        ("month", pd.offsets.MonthEnd(0)),
-        ("year", pd.offsets.YearEnd(0)),
+    month = (precision == "month").to_numpy(dtype=bool, na_value=False)
+    year = (precision == "year").to_numpy(dtype=bool, na_value=False)
+    if not (month.any() or year.any()):
+        return dates
+    if dates.dtype.kind != "M":  # not datetime64 (a column that failed to type)
+        return _last_day_by_offsets(dates, month, year)
+    # Calendar arithmetic in numpy's units: the day before the next month or year begins.
+    values = dates.to_numpy()
+    unit = values.dtype
+    month_end = (
+        (values.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
+    ).astype(unit)
+    year_end = (
+        (values.astype("datetime64[Y]") + 1).astype("datetime64[D]") - 1
+    ).astype(unit)
+    latest = np.where(month, month_end, np.where(year, year_end, values))
+    return pd.Series(latest, index=dates.index, name=dates.name)
+
+
+def _last_day_by_offsets(dates: pd.Series, month, year) -> pd.Series:
+    latest = dates.copy()
+    for coarse, offset in (
+        (month, pd.offsets.MonthEnd(0)),
+        (year, pd.offsets.YearEnd(0)),
     ):
-        coarse = (precision == word).to_numpy(dtype=bool, na_value=False)
         if coarse.any():
             latest[coarse] = dates[coarse] + offset
     return latest
