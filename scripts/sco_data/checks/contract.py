@@ -194,7 +194,9 @@ def _key_checks(kept: KeptTable, tables: dict[str, KeptTable], targets: set[str]
     key = table_schema.primary_key(schema)
     if whole and key and set(key) <= header:
         add(
-            lambda df: ~df[key].duplicated(keep="first"),
+            lambda df: (
+                ~(df[key[0]] if len(key) == 1 else df[key]).duplicated(keep="first")
+            ),
             Rule(
                 "primary-key",
                 lambda v: (
@@ -214,14 +216,14 @@ def _key_checks(kept: KeptTable, tables: dict[str, KeptTable], targets: set[str]
             continue  # a missing key column is reported once, as a missing column
 
         def resolves(df, own=own, other=other, target=target):
-            present = df[own].notna().all(axis=1)
             members = target.members(other)
-            if len(own) == 1:
-                values = df[own[0]].to_numpy(dtype=np.uint64, na_value=0)
-                found = is_member(values, members)
-            else:
-                found = pd.MultiIndex.from_frame(df[own]).isin(members)
-            return ~present | found
+            if len(own) == 1:  # most keys: one column, read as it is (no copy)
+                column = df[own[0]]
+                present = column.notna().to_numpy(dtype=bool)
+                values = column.to_numpy(dtype=np.uint64, na_value=0)
+                return pd.Series(~present | is_member(values, members), index=df.index)
+            present = df[own].notna().all(axis=1)
+            return ~present | pd.MultiIndex.from_frame(df[own]).isin(members)
 
         where = resource or kept.name
         add(

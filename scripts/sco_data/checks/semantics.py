@@ -32,6 +32,7 @@ class Context:
         self.frames, self.schemas = frames, schemas
         self.today = pd.Timestamp(today)
         self._derived: dict[tuple, object] = {}
+        self._applied: dict[frozenset, list] = {}
 
     def set_frame(self, table: str, frame: pd.DataFrame) -> None:
         self.frames[table] = frame
@@ -51,6 +52,14 @@ class Context:
     def by_id(self, table: str) -> Rows:
         """The table's rows by id, sorted once for all the lookups into it."""
         return self.derived("by-id", (table,), lambda: Rows(self.frames[table]))
+
+    def applied(self, rule_set) -> list:
+        """The rules of `rule_set` that apply to the tables present: worked out once for
+        each set of tables, and so once for all the batches of a table."""
+        present = frozenset(self.frames)
+        if present not in self._applied:
+            self._applied[present] = rule_set.applied(self.schemas, present)
+        return self._applied[present]
 
     def has(self, *tables: str) -> bool:
         return all(t in self.frames for t in tables)
@@ -608,4 +617,4 @@ READS_TEXT = frozenset(rule.name for rule in RULES if rule.reads_text)
 def rules(ctx: Context):
     """Every semantic rule that applies to the tables present, on each of its targets:
     (table, column the finding names, rule name, message, test(context) -> ok Series)."""
-    return RULES.applied(ctx.schemas, ctx.frames)
+    return ctx.applied(RULES)
