@@ -555,9 +555,14 @@ def _source_not_before_fact(
     """A source cannot report a fact it was published before."""
     sources = ctx.by_id("sources")
     frame = ctx.frames[table]
-    published = _lookup(frame[source_field], sources["published_date"], sources)
-    precision = _lookup(frame[source_field], sources["published_precision"], sources)
-    return ~definitely_before(published, precision, frame[fact_field])
+    # The latest day each source may have been published, worked out once per run.
+    latest = ctx.derived(
+        "latest-publication-day",
+        ("sources",),
+        lambda: last_day(sources["published_date"], sources["published_precision"]),
+    )
+    published = _lookup(frame[source_field], latest, sources)
+    return ~definitely_before(published, None, frame[fact_field])
 
 
 @declare(
