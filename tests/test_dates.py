@@ -47,3 +47,10 @@ def test_last_day_of_february_and_december():
         "2023-02-28",
         "2024-12-31",
     ]
+
+
+def test_last_day_of_text_is_a_type_error():
+    """As pandas' offsets on text were: the semantic rules read that as a table too broken
+    to compare, which the contract reports."""
+    with pytest.raises(TypeError):
+        last_day(pd.Series(["2024-02"]), pd.Series(["month"], dtype="category"))

@@ -19,8 +19,9 @@ def last_day(dates: pd.Series, precision: pd.Series | None) -> pd.Series:
     year = (precision == "year").to_numpy(dtype=bool, na_value=False)
     if not (month.any() or year.any()):
         return dates
-    if dates.dtype.kind != "M":  # not datetime64 (a column that failed to type)
-        return _last_day_by_offsets(dates, month, year)
+    if dates.dtype.kind != "M":
+        # As date arithmetic on text fails: a rule reading it has nothing sound to say.
+        raise TypeError(f"dates expected, got {dates.dtype}")
     # Calendar arithmetic in numpy's units: the day before the next month or year begins.
     values = dates.to_numpy()
     unit = values.dtype
@@ -32,17 +33,6 @@ def last_day(dates: pd.Series, precision: pd.Series | None) -> pd.Series:
     ).astype(unit)
     latest = np.where(month, month_end, np.where(year, year_end, values))
     return pd.Series(latest, index=dates.index, name=dates.name)
-
-
-def _last_day_by_offsets(dates: pd.Series, month, year) -> pd.Series:
-    latest = dates.copy()
-    for coarse, offset in (
-        (month, pd.offsets.MonthEnd(0)),
-        (year, pd.offsets.YearEnd(0)),
-    ):
-        if coarse.any():
-            latest[coarse] = dates[coarse] + offset
-    return latest
 
 
 def definitely_before(a, a_precision, b) -> pd.Series:
