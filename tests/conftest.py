@@ -171,13 +171,16 @@ def gx_in_process(monkeypatch, expectation_memory) -> None:
     process, answering from memory (see remembered_expectations). For tests of what the
     command does with findings; those of the worker itself start the command."""
 
-    def in_process(root, data_docs=False, examples=5, separate_process=None):
+    def command_worker(root, data_docs=False, examples=5):
         # The memory holds GX's answers listing 5 examples, and no HTML report.
         assert not data_docs and examples == 5, "this test needs the real worker"
         return RememberedExpectations(Path(root), expectation_memory)
 
-    monkeypatch.setattr(worker, "start", in_process)
-    monkeypatch.setattr(worker, "Worker", in_process)
+    def start(root, data_docs, separate_process):
+        return command_worker(root, data_docs)
+
+    monkeypatch.setattr(worker, "Worker", command_worker)
+    monkeypatch.setattr(worker, "start", start)
 
 
 @pytest.fixture

@@ -18,7 +18,12 @@ import pandas as pd
 from sco_data.checks.rule_registry import Declarations, Target
 from sco_data.package import table_schema
 from sco_data.package.compact import find_sorted
-from sco_data.package.dates import definitely_before, held_on, last_day
+from sco_data.package.dates import (
+    definitely_before,
+    held_on,
+    last_day,
+    off_first_day,
+)
 
 MEMBERSHIP_STATUSES = {"member", "observer", "dialogue_partner", "partner"}
 
@@ -124,15 +129,8 @@ def _precision_first_day(ctx: Context, table: str, field: str):
     dates = ctx.frames[table][field]
     if precision is None:
         return _ok(dates)
-    values = dates.to_numpy()
-    day = values.astype("datetime64[D]")
-    month = (precision == "month").to_numpy(dtype=bool, na_value=False)
-    year = (precision == "year").to_numpy(dtype=bool, na_value=False)
-    month_off = month & (day != values.astype("datetime64[M]"))  # not its month's first
-    year_off = year & (day != values.astype("datetime64[Y]"))  # not 1 January
     # A date that does not parse is the contract's to report (type-error), not this rule's.
-    off = (month_off | year_off) & ~np.isnat(values)
-    return pd.Series(~off, index=dates.index)
+    return pd.Series(~off_first_day(dates, precision), index=dates.index)
 
 
 @declare(

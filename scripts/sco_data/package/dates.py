@@ -10,20 +10,30 @@ import numpy as np
 import pandas as pd
 
 
+def _coarse(precision: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(month, year): where a date is known only to its month, and only to its year.
+    Compared as they are (categories compare by code)."""
+    month = (precision == "month").to_numpy(dtype=bool, na_value=False)
+    year = (precision == "year").to_numpy(dtype=bool, na_value=False)
+    return month, year
+
+
+def _datetimes(dates: pd.Series) -> np.ndarray:
+    if dates.dtype.kind != "M":
+        # As date arithmetic on text fails: a rule reading it has nothing sound to say.
+        raise TypeError(f"dates expected, got {dates.dtype}")
+    return dates.to_numpy()
+
+
 def last_day(dates: pd.Series, precision: pd.Series | None) -> pd.Series:
     """The latest day each date could be: end of its month or year for coarse precisions."""
     if precision is None:
         return dates
-    # Compared as they are (categories compare by code), and shifted only where coarse.
-    month = (precision == "month").to_numpy(dtype=bool, na_value=False)
-    year = (precision == "year").to_numpy(dtype=bool, na_value=False)
+    month, year = _coarse(precision)
     if not (month.any() or year.any()):
         return dates
-    if dates.dtype.kind != "M":
-        # As date arithmetic on text fails: a rule reading it has nothing sound to say.
-        raise TypeError(f"dates expected, got {dates.dtype}")
     # Calendar arithmetic in numpy's units: the day before the next month or year begins.
-    values = dates.to_numpy()
+    values = _datetimes(dates)
     unit = values.dtype
     month_end = (
         (values.astype("datetime64[M]") + 1).astype("datetime64[D]") - 1
@@ -33,6 +43,17 @@ def last_day(dates: pd.Series, precision: pd.Series | None) -> pd.Series:
     ).astype(unit)
     latest = np.where(month, month_end, np.where(year, year_end, values))
     return pd.Series(latest, index=dates.index, name=dates.name)
+
+
+def off_first_day(dates: pd.Series, precision: pd.Series) -> np.ndarray:
+    """Where a date known only to its month or year is not that month's or year's first
+    day, as the README asks it to be written; False where the date is missing."""
+    month, year = _coarse(precision)
+    values = _datetimes(dates)
+    day = values.astype("datetime64[D]")
+    month_off = month & (day != values.astype("datetime64[M]"))
+    year_off = year & (day != values.astype("datetime64[Y]"))
+    return (month_off | year_off) & ~np.isnat(values)
 
 
 def definitely_before(a, a_precision, b) -> pd.Series:
