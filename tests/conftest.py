@@ -16,9 +16,10 @@ from typing import NamedTuple
 import pytest
 from bad_inputs import CATALOGUE
 from remembered_cells import remembering
-from remembered_expectations import RememberedExpectations
+from remembered_expectations import ExpectationMemory, RememberedExpectations
 from remembered_figures import RememberedFigures
-from sco_data.checks import contract, frictionless_metadata, read_back
+from remembered_tables import remembering_tables
+from sco_data.checks import contract, frictionless_metadata, pipeline, read_back
 from sco_data.checks.expectations import worker
 from sco_data.checks.pipeline import run_checks
 from sco_data.findings import merge_groups
@@ -54,9 +55,9 @@ def package(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def expectation_memory() -> dict:
+def expectation_memory() -> ExpectationMemory:
     """What GX answered for each table as fed, shared by the tests of one process."""
-    return {}
+    return ExpectationMemory()
 
 
 @pytest.fixture(scope="session")
@@ -110,7 +111,7 @@ class RememberedRun(NamedTuple):
     without_expectations: list  # the same run's groups, had GX found nothing
 
 
-def _run_split(root: Path, quality, monkeypatch) -> RememberedRun:
+def _run_split(root: Path, quality, monkeypatch, table_memory) -> RememberedRun:
     """One run of every layer, and what it gives with GX's answers left out: the data
     layers' findings are read back and merged again without them, as `run_checks` does
     (GX's answers come last and change no other layer's findings)."""
@@ -125,6 +126,7 @@ def _run_split(root: Path, quality, monkeypatch) -> RememberedRun:
 
     with monkeypatch.context() as patched:
         patched.setattr(read_back, "resolve", resolve)
+        patched.setattr(pipeline._Pass, "_batches", remembering_tables(table_memory))
         groups, tables = run_checks(root, quality=quality)
     return RememberedRun(groups, tables, split["groups"])
 
@@ -145,9 +147,21 @@ def remembered_cells(monkeypatch, batch_memory):
         monkeypatch.setattr(module, step, remembered)
 
 
+@pytest.fixture(scope="session")
+def table_memory() -> dict:
+    """Each table's pass, by the bytes it depends on, in runs that feed GX (see
+    remembered_tables)."""
+    return {}
+
+
 @pytest.fixture
 def layer_runs(
-    expectation_memory, remembered_metadata, remembered_cells, run_memory, monkeypatch
+    expectation_memory,
+    remembered_metadata,
+    remembered_cells,
+    run_memory,
+    table_memory,
+    monkeypatch,
 ):
     """The whole run of every layer on a package, made once for the package's bytes: GX
     in this process, remembering its answers for tables fed exactly as before (see
@@ -159,7 +173,7 @@ def layer_runs(
         key = package_digest(root)
         if key not in run_memory:
             quality = RememberedExpectations(Path(root), expectation_memory)
-            run_memory[key] = _run_split(Path(root), quality, monkeypatch)
+            run_memory[key] = _run_split(Path(root), quality, monkeypatch, table_memory)
         return run_memory[key]
 
     return remembered

@@ -10,6 +10,7 @@ Each test still runs every other layer from the start, and GX on what it changed
 from __future__ import annotations
 
 import copy
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -18,10 +19,27 @@ from sco_data.checks.expectations.suites import suite_file
 from sco_data.checks.expectations.worker import InProcess
 
 
+class ExpectationMemory:
+    """GX's findings for each table as fed, and the digest of each frame fed while it
+    lives: a remembered table's pass (see remembered_tables) hands GX the same frames
+    again."""
+
+    def __init__(self):
+        self.findings: dict[tuple, list] = {}
+        self._digests: dict[int, tuple[weakref.ref, str]] = {}
+
+    def digest(self, frame: pd.DataFrame) -> str:
+        held, digest = self._digests.get(id(frame), (None, None))
+        if held is None or held() is not frame:
+            digest = frame_digest(frame)
+            self._digests[id(frame)] = (weakref.ref(frame), digest)
+        return digest
+
+
 class RememberedExpectations:
     """Stands where `make validate`'s GX worker does (send, end, discard, findings)."""
 
-    def __init__(self, root: Path, memory: dict):
+    def __init__(self, root: Path, memory: ExpectationMemory):
         self.root, self.memory = root, memory
         self.inner = InProcess(root)
         self.fed: dict[str, list[pd.DataFrame]] = {}
@@ -43,14 +61,15 @@ class RememberedExpectations:
         frames = self.fed.pop(table, [])
         path = self.root / suite_file(table)
         suite = path.read_bytes() if path.is_file() else None
-        key = (table, file, suite, tuple(frame_digest(frame) for frame in frames))
-        if key not in self.memory:
+        key = (table, file, suite, tuple(map(self.memory.digest, frames)))
+        remembered = self.memory.findings
+        if key not in remembered:
             start = len(self.inner.found)
             for frame in frames:
                 self.inner.send(table, file, frame)
             self.inner.end(table, file)
-            self.memory[key] = self.inner.found[start:]
-        self.found += copy.deepcopy(self.memory[key])
+            remembered[key] = self.inner.found[start:]
+        self.found += copy.deepcopy(remembered[key])
 
     def stop(self) -> None:
         self.inner.stop()

@@ -143,11 +143,21 @@ def reference(root: Path, memory: dict) -> list:
             memory[key] = by_file.get(files[name], [])
         return findings
     found = []
-    package = None
     for name, key in _resource_keys(root, descriptor, contract).items():
         if key not in memory:
-            package = package or frictionless.Package(str(root / descriptor.file))
+            package = _package_for(root, descriptor, name)
             report = package.get_resource(name).validate()
             memory[key] = frictionless_metadata.task_findings(package, report.tasks[0])
         found += memory[key]
     return found
+
+
+def _package_for(root: Path, descriptor, name: str) -> frictionless.Package:
+    """The package as frictionless reads it, with only the resources that validating
+    `name` reads (itself and those its foreign keys point into): frictionless checks each
+    resource it is given, which for the whole package costs more than the validation."""
+    schema = descriptor.table_schemas().get(name) or {}
+    read = {name} | {t for _, t, _ in table_schema.foreign_keys(schema) if t}
+    whole = json.loads((root / descriptor.file).read_text("utf-8"))
+    whole["resources"] = [r for r in whole["resources"] if r.get("name") in read]
+    return frictionless.Package(whole, basepath=str(root))

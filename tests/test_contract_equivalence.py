@@ -15,8 +15,10 @@ import pytest
 import remembered_reference
 from bad_inputs import CATALOGUE
 from conftest import BY_CASE, copy_package, expanded, package_digest
+from frame_digests import frame_digest
 from remembered_cells import remembering
-from sco_data.checks import contract, frictionless_metadata
+from remembered_tables import remembering_tables
+from sco_data.checks import contract, frictionless_metadata, pipeline
 from sco_data.checks.expectations import LAYER as EXPECTATIONS
 from sco_data.checks.expectations import feed
 from sco_data.checks.pipeline import run_checks
@@ -76,8 +78,13 @@ def contract_memory() -> dict:
     return {}
 
 
+@pytest.fixture(scope="session")
+def batched_table_memory() -> dict:
+    return {}
+
+
 @pytest.fixture
-def contract_run(contract_memory, layer_runs):
+def contract_run(contract_memory, batched_table_memory, layer_runs, monkeypatch):
     """`contract_findings`, remembered by the exact bytes of the package it read. In whole
     batches it is the remembered run of every layer with GX's answers left out (a test
     below holds the two equal on bad inputs GX finds too)."""
@@ -87,7 +94,11 @@ def contract_run(contract_memory, layer_runs):
             return expanded(layer_runs(root).without_expectations)
         key = (package_digest(root), batch_bytes)
         if key not in contract_memory:
-            contract_memory[key] = contract_findings(root, batch_bytes=batch_bytes)
+            with monkeypatch.context() as patched:
+                remembered = remembering_tables(batched_table_memory)
+                patched.setattr(pipeline._Pass, "_batches", remembered)
+                found = contract_findings(root, batch_bytes=batch_bytes)
+            contract_memory[key] = found
         return contract_memory[key]
 
     return run
@@ -319,6 +330,55 @@ def test_a_run_remembering_each_batch_finds_what_a_run_afresh_finds(
     answered = len(memory)
     assert [_located(contract_findings(root, size)) for root, size in runs] == afresh
     assert len(memory) > answered, "the bad input's batches were taken afresh"
+
+
+class _Recording(NoExpectations):
+    """Stands in for the GX layer, recording what each table's pass hands it."""
+
+    def __init__(self):
+        self.handed = []
+
+    def send(self, table: str, file: str, frame) -> None:
+        self.handed.append((table, file, frame_digest(frame)))
+
+    def end(self, table: str, file: str) -> None:
+        self.handed.append((table, file, "end"))
+
+    def discard(self, table: str) -> None:
+        self.handed.append((table, "discard"))
+
+
+def _recorded_run(root, batches) -> tuple[list, list]:
+    quality = _Recording()
+    with mock.patch.object(pipeline._Pass, "_batches", batches):
+        groups, _ = run_checks(root, quality=quality, batch_bytes=1 << 15)
+    return _located(expanded(groups)), quality.handed
+
+
+def test_a_run_remembering_each_table_finds_and_hands_gx_what_a_run_afresh_does(
+    package, tmp_path, remembered_metadata
+):
+    """The catalogue's runs remember each table's pass (see remembered_tables). After the
+    real package, bad inputs in tables that later tables read (a row, and lines only the
+    exact reader takes), each run twice with that memory, find and hand GX what runs
+    afresh do."""
+    real = tmp_path / "real"
+    shutil.copytree(package, real)
+    cases = []
+    for name in ("overlapping memberships", "unbalanced quote"):
+        root = tmp_path / name.replace(" ", "-")
+        shutil.copytree(real, root)
+        next(c for c in CATALOGUE if c.name == name).apply(root)
+        cases.append(root)
+    afresh = [_recorded_run(root, pipeline._Pass._batches) for root in cases]
+    memory = {}
+    remembered = remembering_tables(memory)
+    assert _recorded_run(real, remembered)[0] == []
+    tables = len(memory)
+    assert [_recorded_run(root, remembered) for root in cases * 2] == afresh * 2
+    assert tables < len(memory) < 3 * tables, (
+        "only the tables that changed, or read them"
+    )
 
 
 def _table_batches(root, file: str, size: int) -> list:

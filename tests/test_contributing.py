@@ -106,7 +106,7 @@ def test_a_one_row_contribution_passes_and_names_a_minor_bump(repo, capsys):
     assert f"`trade_stats`: 1 row(s) added (`{row_id}`)" in out
 
 
-def _checked(repo: Path, expectation_memory: dict):
+def _checked(repo: Path, expectation_memory):
     """pr-check with GX in this process (see remembered_expectations); the one-row test
     above runs the command itself, worker process included."""
     quality = RememberedExpectations(repo, expectation_memory)
