@@ -97,11 +97,12 @@ def _read_by_references(
     return b"referenced cells\0" + json.dumps(kept).encode()
 
 
-def _contract(root: Path) -> str:
-    files = [root / "datapackage.json", *sorted((root / "schemas").rglob("*.json"))]
-    return _digest(
-        *(p.relative_to(root).as_posix().encode() for p in files), *map(_bytes, files)
-    )
+def _contract(root: Path, descriptor) -> str:
+    """The descriptor and the Table Schemas it names: all frictionless reads but data."""
+    named = {r.get("schema") for r in descriptor.resources()}
+    names = [descriptor.file, *sorted(n for n in named if isinstance(n, str))]
+    files = [root / name for name in names]
+    return _digest(*(name.encode() for name in names), *map(_bytes, files))
 
 
 def _resource_keys(root: Path, descriptor, contract: str) -> dict[str, str]:
@@ -128,7 +129,7 @@ def _resource_keys(root: Path, descriptor, contract: str) -> dict[str, str]:
 def reference(root: Path, memory: dict) -> list:
     """What `frictionless_metadata.check_package` finds, from memory where it can be."""
     descriptor = read_descriptor(root)
-    contract = _contract(root)
+    contract = _contract(root, descriptor)
     if contract not in memory:
         findings, _ = frictionless_metadata.check_package(root, descriptor)
         files = descriptor.resource_files()

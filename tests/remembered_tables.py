@@ -19,11 +19,12 @@ from __future__ import annotations
 
 import copy
 import hashlib
+import json
 from pathlib import Path
 
+from frame_digests import frame_digest
 from sco_data.checks import pipeline, semantics
 from sco_data.package import table_schema
-from sco_data.package.descriptor import read as read_descriptor
 
 
 class _Effects:
@@ -47,11 +48,11 @@ class _Effects:
         self.quality.discard(*table)
 
 
-def _file_digest(path: Path, digests: dict) -> bytes:
-    if path not in digests:
-        data = path.read_bytes() if path.is_file() else b"\0missing"
-        digests[path] = hashlib.sha256(data).digest()
-    return digests[path]
+def _kept_digest(kept) -> str:
+    """What a later table's pass can read of a table: what its pass kept."""
+    inputs = [kept.name, kept.file, kept.schema, kept.header]
+    inputs += [frame_digest(kept.keys), frame_digest(kept.typed)]
+    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
 
 
 def _read_by(run, name: str) -> set[str]:
@@ -66,30 +67,30 @@ def _read_by(run, name: str) -> set[str]:
     return read & run.read_before[name]
 
 
-def _key(run, table, exact: bool, resources: dict, digests: dict) -> str:
-    root = Path(run.root)
-    files = [root / "datapackage.json", *sorted((root / "schemas").rglob("*"))]
-    read = [table.name, *sorted(_read_by(run, table.name))]
-    files += [root / resources[name] for name in read if name in resources]
+def _key(run, table, exact: bool, contract: str, kept: dict) -> str:
+    path = Path(run.root) / table.file
+    own = path.read_bytes() if path.is_file() else b"\0missing"
     # Which rules apply depends on which tables are there, whatever their rows.
-    present = [
-        name
-        for name in sorted(run.read_before[table.name])
-        if name in resources and (root / resources[name]).is_file()
-    ]
-    key = hashlib.sha256()
-    for path in files:
-        key.update(path.relative_to(root).as_posix().encode() + b"\0")
-        key.update(_file_digest(path, digests))
-    options = (table.name, exact, run.batch_bytes, run.values_kept, str(run.today))
-    options += tuple(present)
-    key.update(repr(options).encode())
-    return key.hexdigest()
+    present = sorted(set(kept) & run.read_before[table.name])
+    read = {name: kept[name] for name in sorted(_read_by(run, table.name) & set(kept))}
+    options = [table.name, exact, run.batch_bytes, run.values_kept, str(run.today)]
+    inputs = [contract, hashlib.sha256(own).hexdigest(), present, read, options]
+    return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
+
+
+def _contract(root: Path) -> str:
+    """The descriptor and every file under schemas/ (Table Schemas, expectation suites)."""
+    digest = hashlib.sha256()
+    for path in [root / "datapackage.json", *sorted((root / "schemas").rglob("*"))]:
+        if path.is_file():
+            digest.update(path.relative_to(root).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def _afresh(real, run, table, exact) -> tuple:
     """(the pass's answer or the NeedsExactReader it raised, what it handed GX, the
-    findings it recorded on the table)."""
+    findings it recorded on the table, the digest of what it kept)."""
     effects = _Effects(run.quality, table)
     quality, run.quality = run.quality, effects
     try:
@@ -98,30 +99,31 @@ def _afresh(real, run, table, exact) -> tuple:
         answer = (None, error)
     finally:
         run.quality = quality
-    return answer, effects.handed, table.findings[effects.findings_before :]
+    kept = _kept_digest(answer[0].kept) if answer[0] else None
+    return answer, effects.handed, table.findings[effects.findings_before :], kept
 
 
 def remembering_tables(memory: dict):
     """`_Pass._batches`, answering from `memory` for a table whose pass depends on the
-    same bytes as before. The answer is a copy, as later steps may change it."""
+    same inputs as before. The answer is a copy, as later steps may change it."""
     real = pipeline._Pass._batches
     this_run: dict = {}
 
     def remembered(run, table, exact):
         if this_run.get("run") is not run:  # a new run: its files may differ
-            resources = read_descriptor(run.root).resource_files()
-            this_run.update(run=run, resources=resources, digests={})
-        key = _key(run, table, exact, this_run["resources"], this_run["digests"])
+            this_run.update(run=run, contract=_contract(Path(run.root)), kept={})
+        key = _key(run, table, exact, this_run["contract"], this_run["kept"])
         if key in memory:
-            _, handed, findings = memory[key]
+            _, handed, findings, _ = memory[key]
             for step, arguments in handed:
                 getattr(run.quality, step)(*arguments)
             table.findings += copy.deepcopy(findings)
         else:
             memory[key] = _afresh(real, run, table, exact)
-        (done, error), _, _ = memory[key]
+        (done, error), _, _, kept = memory[key]
         if error is not None:
             raise error
+        this_run["kept"][table.name] = kept
         return copy.deepcopy(done)
 
     return remembered

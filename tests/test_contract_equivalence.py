@@ -351,7 +351,7 @@ class _Recording(NoExpectations):
 def _recorded_run(root, batches) -> tuple[list, list]:
     quality = _Recording()
     with mock.patch.object(pipeline._Pass, "_batches", batches):
-        groups, _ = run_checks(root, quality=quality, batch_bytes=1 << 15)
+        groups, _ = run_checks(root, quality=quality)
     return _located(expanded(groups)), quality.handed
 
 
@@ -365,7 +365,11 @@ def test_a_run_remembering_each_table_finds_and_hands_gx_what_a_run_afresh_does(
     real = tmp_path / "real"
     shutil.copytree(package, real)
     cases = []
-    for name in ("overlapping memberships", "unbalanced quote"):
+    for name in (
+        "overlapping memberships",
+        "value outside its categories",
+        "unbalanced quote",
+    ):
         root = tmp_path / name.replace(" ", "-")
         shutil.copytree(real, root)
         next(c for c in CATALOGUE if c.name == name).apply(root)
