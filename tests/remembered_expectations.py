@@ -1,10 +1,11 @@
 """The Great Expectations layer in the test process, remembering each table's findings.
 
-A bad-input case breaks one or two of the package's fifteen tables; GX given the other
-thirteen exactly what it was given before answers exactly what it answered before. So the
+A bad-input case breaks one or two of the package's tables; GX given the others exactly
+what it was given before answers exactly what it answered before. So the
 catalogue and layer tests share one memory per test process: a table runs through GX only
 when what it is fed (every batch's values, dtypes and line numbers) or its suite is new.
-Each test still runs every other layer from the start, and GX on what it changed.
+Each test still runs every other layer from the start, and GX on what it changed, in one
+GX context per process (`session.Engine`), which a run without Data Docs leaves as it was.
 """
 
 from __future__ import annotations
@@ -27,6 +28,14 @@ class ExpectationMemory:
     def __init__(self):
         self.findings: dict[tuple, list] = {}
         self._digests: dict[int, tuple[weakref.ref, str]] = {}
+        self._engine = None
+
+    def engine(self):
+        """One GX context for every run that asks GX afresh (see `session.Engine`)."""
+        from sco_data.checks.expectations.session import Engine
+
+        self._engine = self._engine or Engine()
+        return self._engine
 
     def digest(self, frame: pd.DataFrame) -> str:
         held, digest = self._digests.get(id(frame), (None, None))
@@ -41,21 +50,22 @@ class RememberedExpectations:
 
     def __init__(self, root: Path, memory: ExpectationMemory):
         self.root, self.memory = root, memory
-        self.inner = InProcess(root)
+        self.inner = None  # GX in this process, started at the first table it must run
         self.fed: dict[str, list[pd.DataFrame]] = {}
         self.found: list = []
         self.returned: list = []  # what `findings` gave, for a test to tell GX's groups apart
 
     @property
     def notes(self) -> list[str]:
-        return self.inner.notes
+        return self.inner.notes if self.inner else []
 
     def send(self, table: str, file: str, frame: pd.DataFrame) -> None:
         self.fed.setdefault(table, []).append(frame)
 
     def discard(self, table: str) -> None:
         self.fed.pop(table, None)
-        self.inner.discard(table)
+        if self.inner:
+            self.inner.discard(table)
 
     def end(self, table: str, file: str) -> None:
         frames = self.fed.pop(table, [])
@@ -64,6 +74,7 @@ class RememberedExpectations:
         key = (table, file, suite, tuple(map(self.memory.digest, frames)))
         remembered = self.memory.findings
         if key not in remembered:
+            self.inner = self.inner or InProcess(self.root, engine=self.memory.engine())
             start = len(self.inner.found)
             for frame in frames:
                 self.inner.send(table, file, frame)
@@ -72,9 +83,11 @@ class RememberedExpectations:
         self.found += copy.deepcopy(remembered[key])
 
     def stop(self) -> None:
-        self.inner.stop()
+        if self.inner:
+            self.inner.stop()
 
     def findings(self) -> list:
-        self.inner.findings()
+        if self.inner:
+            self.inner.findings()
         self.returned = list(self.found)
         return list(self.returned)

@@ -6,11 +6,13 @@ import json
 
 import pandas as pd
 import pytest
-from bad_inputs import set_cell
-from conftest import ROOT, VALIDATED
+from bad_inputs import CATALOGUE, set_cell
+from conftest import ROOT, VALIDATED, copy_package
 from sco_data.checks import report
-from sco_data.checks.expectations import suites
-from sco_data.package.typed import load_package
+from sco_data.checks.expectations import feed, suites
+from sco_data.checks.expectations.session import Engine, Session
+from sco_data.package.descriptor import read
+from sco_data.package.typed import iter_tables, load_package, typed_frame
 
 
 def test_stored_suites_match_the_schemas():
@@ -77,3 +79,30 @@ def test_report_lists_a_problem_once_and_names_every_layer_that_found_it(
     assert f"[pandera] data/events.csv, line 2, {column}" in out
     entry = out.split(f"[pandera] data/events.csv, line 2, {column}")[1].split("\n[")[0]
     assert "also found by: great-expectations" in entry
+
+
+def _events_through_gx(root, engine=None) -> list[dict]:
+    table = next(t for t in iter_tables(root, read(root)) if t.name == "events")
+    expectations = suites.read_suite(root, "events")["expectations"]
+    fed = feed.frame(table, typed_frame(table), expectations)
+    session = Session(root, data_docs=False, engine=engine)
+    return [g.as_dict() for g in session.run(table.name, table.file, fed)]
+
+
+def test_runs_sharing_one_gx_engine_find_what_runs_of_their_own_find(
+    package, tmp_path_factory
+):
+    """Runs without Data Docs may share one GX context (the tests' GX memory does): on a
+    bad copy, the real package, then the bad copy again, each finds what a run with a
+    context of its own finds."""
+    real = copy_package(tmp_path_factory.mktemp("real"))
+    for name in ("value outside its categories", "duplicate primary key"):
+        next(c for c in CATALOGUE if c.name == name).apply(package)
+    alone = {root: _events_through_gx(root) for root in (package, real)}
+    assert alone[package] and not alone[real]
+    engine = Engine()
+    shared = [_events_through_gx(root, engine) for root in (package, real, package)]
+    assert shared == [alone[package], alone[real], alone[package]]
+    with pytest.raises(ValueError, match="no Data Docs"):
+        Session(package, data_docs=True, engine=engine)
+    assert not (package / "reports").exists()

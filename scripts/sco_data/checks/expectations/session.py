@@ -58,7 +58,7 @@ def _context(docs: Path | None):
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     if docs is None:
-        return gx, context
+        return context
     context.add_data_docs_site(
         site_name="validation",
         site_config={
@@ -73,7 +73,7 @@ def _context(docs: Path | None):
             "site_section_builders": {"expectations": "0", "profiling": "0"},
         },
     )
-    return gx, context
+    return context
 
 
 def _not_written(error: BaseException) -> str:
@@ -251,13 +251,48 @@ class _TableRun:
         self.first = None  # the first batch's suite result: its meta, for Data Docs
 
 
+class Engine:
+    """GX's side of validations: a context, its pandas data source, and a batch definition
+    for each table's whole dataframe. A session without Data Docs leaves nothing of its run
+    in it (each table's batches are forgotten as the table ends, and no result is stored),
+    so such sessions in one process may share one: the tests do, where a context would
+    otherwise be built for every run."""
+
+    def __init__(self, docs: Path | None = None):
+        self.context = _context(docs)
+        self.source = self.context.data_sources.add_pandas("package")
+        self.definitions: dict[str, object] = {}
+
+    def batch_definition(self, table: str):
+        if table not in self.definitions:
+            asset = self.source.add_dataframe_asset(table)
+            definition = asset.add_batch_definition_whole_dataframe("all rows")
+            self.definitions[table] = definition
+        return self.definitions[table]
+
+    def forget_batches(self) -> None:
+        """GX's execution engine keeps the last batch it validated of each asset, which
+        for a table's table-level expectations is every row's kept columns."""
+        manager = self.source.get_execution_engine().batch_manager
+        manager.reset_batch_cache()
+        manager.batch_data_cache.clear()
+
+
 class Session:
-    """One GX context for a whole validation: each table's suite runs on its batches as
-    they arrive (the expectations about the table as a whole once it has ended), and the
+    """One whole validation, in a GX context of its own (or a shared `Engine`, when it
+    writes no Data Docs): each table's suite runs on its batches as they arrive (the expectations about the table as a whole once it has ended), and the
     Data Docs are built from all of them at the end, one validation per table as if its
     rows had come at once."""
 
-    def __init__(self, root: Path, data_docs: bool = True, examples: int | None = 5):
+    def __init__(
+        self,
+        root: Path,
+        data_docs: bool = True,
+        examples: int | None = 5,
+        engine: Engine | None = None,
+    ):
+        if engine is not None and data_docs:
+            raise ValueError("a shared engine writes no Data Docs")
         self.root, self.notes = root, []
         self.examples = examples
         # How many failing rows each failed expectation lists; None lists every one.
@@ -278,29 +313,20 @@ class Session:
                 self.docs = folder_beside(root / DATA_DOCS)
             except OSError as error:
                 self.notes.append(_not_written(error))
-        self.gx, self.context = _context(self.docs)
-        self.source = self.context.data_sources.add_pandas("package")
+        self.engine = engine or Engine(self.docs)
         self.tables: dict[str, _TableRun] = {}
-        self.definitions: dict[str, object] = {}
 
     def _suite(self, name: str, expectations: list[dict]):
         from great_expectations.core.expectation_suite import ExpectationSuite
 
         return ExpectationSuite(name=name, expectations=expectations)
 
-    def _batch_definition(self, table: str):
-        if table not in self.definitions:
-            asset = self.source.add_dataframe_asset(table)
-            definition = asset.add_batch_definition_whole_dataframe("all rows")
-            self.definitions[table] = definition
-        return self.definitions[table]
-
     def _validate(self, table: str, expectations: list, frame, result_format: dict):
         """GX's run of a suite on one batch (a dataframe batch of the table's asset)."""
         from great_expectations.validator.v1_validator import Validator
 
         validator = Validator(
-            batch_definition=self._batch_definition(table),
+            batch_definition=self.engine.batch_definition(table),
             batch_parameters={"dataframe": frame},
             result_format=result_format,
         )
@@ -364,7 +390,7 @@ class Session:
             state.parts = []
             self._run_part(state, table, state.table_level, kept)
             del kept
-        self._forget_batches()
+        self.engine.forget_batches()
         ordered = [state.verdicts[n] for n in sorted(state.verdicts)]
         self._store(table, ordered, state.first)
         if not state.located:
@@ -378,13 +404,6 @@ class Session:
             located.append(first)
         self._store(f"{table}: failures", located, state.first)
         return _result_groups(located, file, state.hashed)
-
-    def _forget_batches(self) -> None:
-        """GX's execution engine keeps the last batch it validated of each asset, which
-        for a table's table-level expectations is every row's kept columns."""
-        manager = self.source.get_execution_engine().batch_manager
-        manager.reset_batch_cache()
-        manager.batch_data_cache.clear()
 
     def _store(self, name: str, results: list, template) -> None:
         """One validation result for the whole table, stored as a validation definition's
@@ -421,7 +440,7 @@ class Session:
             meta=meta,
             batch_id=template.batch_id,
         )
-        self.context.validation_results_store.store_validation_results(
+        self.engine.context.validation_results_store.store_validation_results(
             suite_validation_result=result,
             suite_validation_result_identifier=ValidationResultIdentifier(
                 batch_identifier=template.batch_id,
@@ -440,7 +459,7 @@ class Session:
         if self.docs is None:
             return
         try:
-            self.context.build_data_docs(site_names=["validation"])
+            self.engine.context.build_data_docs(site_names=["validation"])
             offline_docs.localise(self.docs)  # nothing loaded from another host
             replace_folder(self.docs, self.root / DATA_DOCS)
         except Exception as error:  # noqa: BLE001 - the findings must still be reported

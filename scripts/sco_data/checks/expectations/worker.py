@@ -133,9 +133,16 @@ def _announce_taken(path: str) -> None:
 class InProcess:
     """The GX layer in this process: for tests, and callers that already paid the import."""
 
-    def __init__(self, root: Path, data_docs: bool = False, examples: int | None = 5):
+    def __init__(
+        self,
+        root: Path,
+        data_docs: bool = False,
+        examples: int | None = 5,
+        engine=None,
+    ):
+        """`engine`: a `session.Engine` to share with other runs (see there)."""
         self.root, self.data_docs, self.examples = root, data_docs, examples
-        self.session, self.found = None, []
+        self.engine, self.session, self.found = engine, None, []
         self.notes: list[
             str
         ] = []  # about the run, not the package: no exit code of theirs
@@ -146,7 +153,7 @@ class InProcess:
 
         try:
             self.session = self.session or Session(
-                self.root, self.data_docs, self.examples
+                self.root, self.data_docs, self.examples, self.engine
             )
             self.found += step(self.session, *args) or []
         except Exception as error:  # noqa: BLE001 - the report must always be printed
