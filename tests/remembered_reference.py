@@ -13,6 +13,11 @@ read as comma-separated with double quotes, every record as long as the header),
 counts is its header, its records' lengths and the referenced cells; a change to another
 cell of it (most cases change one) leaves the files pointing into it as they were.
 Otherwise what counts is every byte.
+
+A resource validated again is validated in a package of it and the resources its foreign
+keys point into, and the lookup frictionless builds for each of its foreign keys (the
+referenced fields of every row of the target) is remembered for the same contract, key and
+bytes of the target: most resources point into the same few (sources, states, events).
 """
 
 from __future__ import annotations
@@ -22,8 +27,12 @@ import hashlib
 import io
 import json
 from pathlib import Path
+from types import SimpleNamespace
+from unittest import mock
 
 import frictionless
+from frictionless.resources.table import TableResource
+from frictionless.table import Lookup
 from sco_data.checks import frictionless_metadata
 from sco_data.package import table_schema
 from sco_data.package.descriptor import read as read_descriptor
@@ -144,13 +153,70 @@ def reference(root: Path, memory: dict) -> list:
             memory[key] = by_file.get(files[name], [])
         return findings
     found = []
+    files = descriptor.resource_files()
+    lookup = _remembered_lookup(memory.setdefault(LOOKUPS, {}), root, contract, files)
     for name, key in _resource_keys(root, descriptor, contract).items():
         if key not in memory:
             package = _package_for(root, descriptor, name)
-            report = package.get_resource(name).validate()
+            with mock.patch.object(TableResource, OPEN_LOOKUP, lookup):
+                report = package.get_resource(name).validate()
             memory[key] = frictionless_metadata.task_findings(package, report.tasks[0])
         found += memory[key]
     return found
+
+
+# frictionless builds a resource's lookup (`TableResource.__open_lookup`) by reading, for
+# each of its foreign keys, the referenced fields of every row of the resource it points
+# into: the same few files (sources, events) for nearly every resource and bad input.
+OPEN_LOOKUP = "_TableResource__open_lookup"
+BUILT_LOOKUP = "_TableResource__lookup"  # what it builds
+LOOKUPS = "foreign-key lookups"  # the memory's entry for them
+
+
+def _one_key(real_open_lookup, resource, key: dict) -> dict:
+    """What frictionless's own lookup holds for one foreign key of `resource` (it is run
+    on the resource with that key alone), its sets of values frozen."""
+    alone = SimpleNamespace(
+        schema=SimpleNamespace(foreign_keys=[key]),
+        name=resource.name,
+        package=resource.package,
+        to_copy=resource.to_copy,
+    )
+    real_open_lookup(alone)
+    built = getattr(alone, BUILT_LOOKUP)
+    return {t: {f: frozenset(c) for f, c in k.items()} for t, k in built.items()}
+
+
+def _remembered_lookup(lookups: dict, root: Path, contract: str, files: dict):
+    """`TableResource.__open_lookup`, each foreign key's part answered from `lookups` for
+    the same key, contract (every resource's descriptor) and bytes of the file it points
+    into."""
+    real = getattr(TableResource, OPEN_LOOKUP)
+
+    def open_lookup(resource) -> None:
+        names = {
+            k["reference"]["resource"] or resource.name
+            for k in resource.schema.foreign_keys
+        }
+        if not names <= set(files):
+            return real(resource)  # frictionless says what is missing
+        lookup = Lookup()
+        for key in resource.schema.foreign_keys:
+            target = key["reference"]["resource"] or resource.name
+            digest = _digest(
+                contract.encode(),
+                json.dumps(key, sort_keys=True).encode(),
+                target.encode(),
+                _bytes(root / files[target]),
+            )
+            if digest not in lookups:
+                lookups[digest] = _one_key(real, resource, key)
+            for name, values in lookups[digest].items():
+                for fields, cells in values.items():
+                    lookup.setdefault(name, {}).setdefault(fields, cells)
+        setattr(resource, BUILT_LOOKUP, lookup)
+
+    return open_lookup
 
 
 def _package_for(root: Path, descriptor, name: str) -> frictionless.Package:
