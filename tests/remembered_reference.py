@@ -52,6 +52,14 @@ def _bytes(path: Path) -> bytes:
 SNIFFED_LINES = 100  # frictionless.formats.csv.parser.SAMPLE_SIZE
 SNIFFED_DELIMITERS = ",\t;|"
 
+# frictionless builds a resource's lookup (`TableResource.__open_lookup`) by reading, for
+# each of its foreign keys, the referenced fields of every row of the resource it points
+# into: the same few files (sources, events) for nearly every resource and bad input.
+OPEN_LOOKUP = "_TableResource__open_lookup"
+BUILT_LOOKUP = "_TableResource__lookup"  # what it builds
+LOOKUPS = "foreign-key lookups"  # the memory's entry for them
+CELLS = "referenced cells"  # the memory's entry for `_referenced`
+
 
 def _plain_records(text: str) -> list[list[str]] | None:
     """The records of a CSV text as frictionless reads them, when it reads them as
@@ -82,21 +90,20 @@ def _plain_records(text: str) -> list[list[str]] | None:
     return records
 
 
-def _read_plain(path: Path) -> tuple[bytes, list[list[str]] | None]:
-    """The file's bytes, and its records when frictionless reads it as the default
-    dialect (see `_plain_records`)."""
-    data = _bytes(path)
+def _plain_text_records(data: bytes) -> list[list[str]] | None:
+    """The file's records when frictionless reads it as the default dialect (see
+    `_plain_records`)."""
     try:
-        return data, _plain_records(data.decode("utf-8"))
+        return _plain_records(data.decode("utf-8"))
     except UnicodeDecodeError:
-        return data, None
+        return None
 
 
 def _read_by_references(
     read: tuple[bytes, list[list[str]] | None], schema: dict, fields: set[str]
 ) -> bytes:
-    """What a foreign key into the file `read` (see `_read_plain`) can depend on (see the
-    module's note)."""
+    """What a foreign key into the file `read` (its bytes, and its records as
+    `_plain_text_records` gives them) can depend on (see the module's note)."""
     data, records = read
     names = table_schema.field_names(schema)
     if records is None or not fields <= set(names):
@@ -114,21 +121,30 @@ def _contract(root: Path, descriptor) -> str:
     return _digest(*(name.encode() for name in names), *map(_bytes, files))
 
 
-def _resource_keys(root: Path, descriptor, contract: str) -> dict[str, str]:
+def _referenced(path: Path, schema: dict, fields: set[str], known: dict) -> bytes:
+    """What a foreign key into the file can depend on (see `_read_by_references`), as a
+    digest; worked out once for the same bytes, schema and fields."""
+    data = _bytes(path)
+    key = _digest(data, json.dumps([schema, sorted(fields)], sort_keys=True).encode())
+    if key not in known:
+        read = (data, _plain_text_records(data))
+        known[key] = hashlib.sha256(_read_by_references(read, schema, fields)).digest()
+    return known[key]
+
+
+def _resource_keys(root: Path, descriptor, contract: str, known: dict) -> dict:
     files = descriptor.resource_files()
     schemas = descriptor.table_schemas()
-    keys, read_once = {}, {}
+    keys = {}
     for name, file in files.items():
         referenced: dict[str, set[str]] = {}
         for _, target, other in table_schema.foreign_keys(schemas.get(name) or {}):
             referenced.setdefault(target or name, set()).update(other)
-        read = []
-        for target, fields in sorted(referenced.items()):
-            if target in files:
-                if target not in read_once:  # many tables point into sources, events
-                    read_once[target] = _read_plain(root / files[target])
-                schema = schemas.get(target) or {}
-                read.append(_read_by_references(read_once[target], schema, fields))
+        read = [
+            _referenced(root / files[target], schemas.get(target) or {}, fields, known)
+            for target, fields in sorted(referenced.items())
+            if target in files
+        ]
         keys[name] = _digest(
             contract.encode(), name.encode(), _bytes(root / file), *read
         )
@@ -147,7 +163,8 @@ def reference(root: Path, memory: dict) -> list:
         by_file = {}
         for finding in findings:
             by_file.setdefault(finding.file, []).append(finding)
-        keys = _resource_keys(root, descriptor, contract)
+        known = memory.setdefault(CELLS, {})
+        keys = _resource_keys(root, descriptor, contract, known)
         memory[contract] = True
         for name, key in keys.items():
             memory[key] = by_file.get(files[name], [])
@@ -155,7 +172,8 @@ def reference(root: Path, memory: dict) -> list:
     found = []
     files = descriptor.resource_files()
     lookup = _remembered_lookup(memory.setdefault(LOOKUPS, {}), root, contract, files)
-    for name, key in _resource_keys(root, descriptor, contract).items():
+    known = memory.setdefault(CELLS, {})
+    for name, key in _resource_keys(root, descriptor, contract, known).items():
         if key not in memory:
             package = _package_for(root, descriptor, name)
             with mock.patch.object(TableResource, OPEN_LOOKUP, lookup):
@@ -163,14 +181,6 @@ def reference(root: Path, memory: dict) -> list:
             memory[key] = frictionless_metadata.task_findings(package, report.tasks[0])
         found += memory[key]
     return found
-
-
-# frictionless builds a resource's lookup (`TableResource.__open_lookup`) by reading, for
-# each of its foreign keys, the referenced fields of every row of the resource it points
-# into: the same few files (sources, events) for nearly every resource and bad input.
-OPEN_LOOKUP = "_TableResource__open_lookup"
-BUILT_LOOKUP = "_TableResource__lookup"  # what it builds
-LOOKUPS = "foreign-key lookups"  # the memory's entry for them
 
 
 def _one_key(real_open_lookup, resource, key: dict) -> dict:
