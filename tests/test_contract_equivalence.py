@@ -359,9 +359,9 @@ def test_a_run_remembering_each_table_finds_and_hands_gx_what_a_run_afresh_does(
     package, tmp_path, remembered_metadata
 ):
     """The catalogue's runs remember each table's pass (see remembered_tables). After the
-    real package, bad inputs in tables that later tables read (a row, and lines only the
-    exact reader takes), each run twice with that memory, find and hand GX what runs
-    afresh do."""
+    real package, bad inputs in tables that later tables read (a row they read, a row they
+    do not, lines only the exact reader takes), run with that memory, find and hand GX
+    what runs afresh do."""
     real = tmp_path / "real"
     shutil.copytree(package, real)
     cases = []
@@ -379,7 +379,9 @@ def test_a_run_remembering_each_table_finds_and_hands_gx_what_a_run_afresh_does(
     remembered = remembering_tables(memory)
     assert _recorded_run(real, remembered)[0] == []
     tables = len(memory)
-    assert [_recorded_run(root, remembered) for root in cases * 2] == afresh * 2
+    # The last twice: its broken lines, recorded on the table, come from memory too.
+    again = [*cases, cases[-1]]
+    assert [_recorded_run(root, remembered) for root in again] == [*afresh, afresh[-1]]
     assert tables < len(memory) < 3 * tables, (
         "only the tables that changed, or read them"
     )

@@ -12,7 +12,6 @@ import pandera.pandas as pa
 from sco_data.checks.pandera_run import Rule, run_keyed
 from sco_data.checks.semantics import RULES, Context, rules
 from sco_data.findings import Group
-from sco_data.package import table_schema
 
 
 def looked_up(table: str) -> set[str]:
@@ -74,11 +73,8 @@ def waiting_tables(schemas: dict, read_before: dict[str, set[str]]) -> set[str]:
     """The tables with a rule that waits until every table is read, and so need the whole
     of their kept columns: any rule that could apply once all the tables are there.
     `read_before` names, per table, the tables read before it."""
-    empty = {
-        name: pd.DataFrame(columns=table_schema.field_names(schema))
-        for name, schema in schemas.items()
-    }
-    every_table = Context(empty, schemas, dt.date.today())
+    # Which rules apply depends only on which tables are there, not on their rows.
+    every_table = Context(dict.fromkeys(schemas), schemas, dt.date.today())
     return {
         table
         for table, _, rule, _, _ in rules(every_table)
