@@ -21,12 +21,12 @@ from sco_data.checks.expectations.worker import InProcess
 
 
 class ExpectationMemory:
-    """GX's findings for each table as fed, and the digest of each frame fed while it
-    lives: a remembered table's pass (see remembered_tables) hands GX the same frames
-    again."""
+    """GX's findings for each table as fed (by how many failing rows each lists), and the
+    digest of each frame fed while it lives: a remembered table's pass (see
+    remembered_tables) hands GX the same frames again."""
 
     def __init__(self):
-        self.findings: dict[tuple, list] = {}
+        self.findings: dict[tuple, dict[int | None, list]] = {}
         self._digests: dict[int, tuple[weakref.ref, str]] = {}
         self._engine = None
 
@@ -48,8 +48,9 @@ class ExpectationMemory:
 class RememberedExpectations:
     """Stands where `make validate`'s GX worker does (send, end, discard, findings)."""
 
-    def __init__(self, root: Path, memory: ExpectationMemory):
-        self.root, self.memory = root, memory
+    def __init__(self, root: Path, memory: ExpectationMemory, examples: int | None = 5):
+        """`examples`: how many failing rows each finding lists (None: every one)."""
+        self.root, self.memory, self.examples = root, memory, examples
         self.inner = None  # GX in this process, started at the first table it must run
         self.fed: dict[str, list[pd.DataFrame]] = {}
         self.found: list = []
@@ -71,16 +72,22 @@ class RememberedExpectations:
         frames = self.fed.pop(table, [])
         path = self.root / suite_file(table)
         suite = path.read_bytes() if path.is_file() else None
-        key = (table, file, suite, tuple(map(self.memory.digest, frames)))
-        remembered = self.memory.findings
-        if key not in remembered:
-            self.inner = self.inner or InProcess(self.root, engine=self.memory.engine())
+        fed = tuple(map(self.memory.digest, frames))
+        # By how many failing rows each finding lists; a table with no finding has none
+        # to list, whatever the number.
+        answers = self.memory.findings.setdefault((table, file, suite, fed), {})
+        if [] in answers.values():
+            answers.setdefault(self.examples, [])
+        if self.examples not in answers:
+            self.inner = self.inner or InProcess(
+                self.root, examples=self.examples, engine=self.memory.engine()
+            )
             start = len(self.inner.found)
             for frame in frames:
                 self.inner.send(table, file, frame)
             self.inner.end(table, file)
-            remembered[key] = self.inner.found[start:]
-        self.found += copy.deepcopy(remembered[key])
+            answers[self.examples] = self.inner.found[start:]
+        self.found += copy.deepcopy(answers[self.examples])
 
     def stop(self) -> None:
         if self.inner:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pandas as pd
 import pytest
 from bad_inputs import CATALOGUE, set_cell
 from conftest import ROOT, VALIDATED, copy_package
+from remembered_expectations import ExpectationMemory, RememberedExpectations
 from sco_data.checks import report
 from sco_data.checks.expectations import feed, suites
 from sco_data.checks.expectations.session import Engine, Session
+from sco_data.checks.expectations.worker import InProcess
 from sco_data.package.descriptor import read
 from sco_data.package.typed import iter_tables, load_package, typed_frame
 
@@ -81,12 +84,17 @@ def test_report_lists_a_problem_once_and_names_every_layer_that_found_it(
     assert "also found by: great-expectations" in entry
 
 
-def _events_through_gx(root, engine=None) -> list[dict]:
+def _events_fed(root):
+    """The events table, and what a run hands GX of it."""
     table = next(t for t in iter_tables(root, read(root)) if t.name == "events")
     expectations = suites.read_suite(root, "events")["expectations"]
-    fed = feed.frame(table, typed_frame(table), expectations)
+    return table, feed.frame(table, typed_frame(table), expectations)
+
+
+def _events_through_gx(root, engine=None) -> list[dict]:
+    table, fed = _events_fed(root)
     session = Session(root, data_docs=False, engine=engine)
-    return [g.as_dict() for g in session.run(table.name, table.file, fed)]
+    return [g.as_dict(examples=None) for g in session.run(table.name, table.file, fed)]
 
 
 def test_runs_sharing_one_gx_engine_find_what_runs_of_their_own_find(
@@ -106,3 +114,34 @@ def test_runs_sharing_one_gx_engine_find_what_runs_of_their_own_find(
     with pytest.raises(ValueError, match="no Data Docs"):
         Session(package, data_docs=True, engine=engine)
     assert not (package / "reports").exists()
+
+
+def _through(quality, root) -> list[dict]:
+    """The findings of `quality` (the GX layer as a run drives it) on the events table."""
+    table, fed = _events_fed(root)
+    quality.send(table.name, table.file, fed)
+    quality.end(table.name, table.file)
+    return [g.as_dict(examples=None) for g in quality.findings()]
+
+
+def test_gx_remembered_answers_as_gx_afresh(package, tmp_path_factory):
+    """The tests' GX memory (see remembered_expectations) answers as GX does afresh:
+    after the real package, for a bad copy (again, from memory), its rows one line lower,
+    and with every failing row listed (a table with no finding lists none)."""
+    real = copy_package(tmp_path_factory.mktemp("real"))
+    # GX finds the same event recorded twice, on many more rows than 5.
+    next(
+        c for c in CATALOGUE if c.name == "a whole date column in another format"
+    ).apply(package)
+    lower = copy_package(tmp_path_factory.mktemp("lower"))
+    shutil.copy(package / "data" / "events.csv", lower / "data" / "events.csv")
+    header, rows = (lower / "data" / "events.csv").read_bytes().split(b"\n", 1)
+    (lower / "data" / "events.csv").write_bytes(header + b"\n\n" + rows)
+    memory = ExpectationMemory()
+    runs = [(real, 5), (package, 5), (package, 5), (lower, 5), (real, None)]
+    runs += [(package, None), (lower, None)]
+    for root, examples in runs:
+        remembered = _through(RememberedExpectations(root, memory, examples), root)
+        afresh = _through(InProcess(root, examples=examples), root)
+        assert remembered == afresh, (root.name, examples)
+    assert len(memory.findings) == 3, "the real package, the bad copy, one line lower"

@@ -156,7 +156,9 @@ def test_another_layer_on_the_same_cells_is_named_not_repeated():
     assert len(merged) == 1 and merged[0].also_found_by == ("great-expectations",)
 
 
-def test_the_command_writes_annotations_and_every_finding(package, tmp_path, capsys):
+def test_the_command_writes_annotations_and_every_finding(
+    package, tmp_path, capsys, gx_in_process
+):
     path = package / "data" / "events.csv"
     lines = path.read_text("utf-8").splitlines(keepends=True)
     header = lines[0].split(",")
