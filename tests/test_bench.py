@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
+import subprocess
 
 from conftest import rows_beyond_real_tables
 from sco_data.bench import benchmark as bench
+from sco_data.bench import processes
 
 
 def test_bench_times_every_stage_both_yardsticks_and_a_broken_copy(package):
@@ -46,3 +50,24 @@ def test_bench_times_every_stage_both_yardsticks_and_a_broken_copy(package):
         .read_text("utf-8")
         .startswith(f"# make bench ROWS={rows}")
     )
+
+
+def test_descendants_are_the_whole_tree_of_processes_under_one(monkeypatch):
+    """The memory sampler's walk (each process's own list of children) and the scan of
+    every process it falls back to find the same tree: a shell's sleep, its subshell, and
+    the subshell's sleep."""
+    tree = subprocess.Popen(
+        ["sh", "-c", "sleep 30 & (sleep 30 & echo started; wait) & wait"],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert tree.stdout.readline() == "started\n"  # every process has been forked
+        walked = processes.descendants(tree.pid)
+        monkeypatch.setattr(processes, "_listed_children", lambda pid: None)
+        scanned = processes.descendants(tree.pid)
+        assert len(walked) == 3 and sorted(walked) == sorted(scanned)
+    finally:
+        os.killpg(tree.pid, signal.SIGKILL)
+        tree.wait()
