@@ -3,9 +3,9 @@
 A run reads the tables in the descriptor's order, and a table's pass (`pipeline._Pass.
 _batches`: its batches read, their cells, its foreign keys into the tables read before it,
 the semantic rules that run per batch, what it keeps for later rules, what it hands GX)
-reads nothing but its own file; what the tables read before it kept, of those its foreign
-keys point into and its rules look up (`looks_up`: test_semantic_rules holds each rule to
-what it declares); which of the tables read before it are there; the descriptor and the
+reads nothing but its own file; what the tables read before it kept, of the columns its
+foreign keys point to and its rules look up (`looks_up`: test_semantic_rules holds each rule
+to what it declares), and their line numbers; which of the tables read before it are there; the descriptor and the
 files under schemas/ (Table Schemas, expectation suites); and the run's options (its day,
 batch size and values kept, and which reader). For the same bytes of all those it gives the
 same answer, hands GX the same batches, and records the same broken lines on the table.
@@ -25,6 +25,8 @@ from pathlib import Path
 from frame_digests import frame_digest
 from sco_data.checks import pipeline, semantics
 from sco_data.package import table_schema
+
+PARTS = ("keys", "typed")  # a kept table's hashed key columns, and its typed ones
 
 
 class _Effects:
@@ -48,23 +50,31 @@ class _Effects:
         self.quality.discard(*table)
 
 
-def _kept_digest(kept) -> str:
-    """What a later table's pass can read of a table: what its pass kept."""
-    inputs = [kept.name, kept.file, kept.schema, kept.header]
-    inputs += [frame_digest(kept.keys), frame_digest(kept.typed)]
-    return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()
+def _kept_digests(kept) -> dict[str, str]:
+    """What a later table's pass can read of a table, from what its pass kept: the table
+    as a whole (its schema, header, columns and rows' line numbers) and each column."""
+    whole = [kept.name, kept.file, kept.schema, kept.header]
+    whole += [list(kept.keys.columns), list(kept.typed.columns)]
+    whole += [frame_digest(kept.keys[[]]), frame_digest(kept.typed[[]])]
+    digests = {"": hashlib.sha256(json.dumps(whole).encode()).hexdigest()}
+    for part, frame in (("keys", kept.keys), ("typed", kept.typed)):
+        for column in frame.columns:
+            digests[f"{part}:{column}"] = frame_digest(frame[[column]])
+    return digests
 
 
-def _read_by(run, name: str) -> set[str]:
-    """The tables read before `name` whose rows its pass reads: those its foreign keys
-    point into, and those its rules look up."""
+def _read_by(run, name: str) -> dict[str, set[str]]:
+    """The tables read before `name` whose rows its pass reads, and the columns it reads
+    of each: those its foreign keys point to, and those its rules look up."""
     schemas = run.rules.schemas
-    schema = schemas.get(name) or {}
-    read = {target or name for _, target, _ in table_schema.foreign_keys(schema)}
+    read: dict[str, set[str]] = {}
+    for _, target, fields in table_schema.foreign_keys(schemas.get(name) or {}):
+        read.setdefault(target or name, set()).update(fields)
     for rule in semantics.RULES:
         if any(target.table == name for target in rule.targets(schemas)):
-            read.update(rule.looks_up)
-    return read & run.read_before[name]
+            for table, columns in rule.looks_up.items():
+                read.setdefault(table, set()).update(columns)
+    return {t: c for t, c in read.items() if t in run.read_before[name]}
 
 
 def _key(run, table, exact: bool, contract: str, kept: dict) -> str:
@@ -72,7 +82,12 @@ def _key(run, table, exact: bool, contract: str, kept: dict) -> str:
     own = path.read_bytes() if path.is_file() else b"\0missing"
     # Which rules apply depends on which tables are there, whatever their rows.
     present = sorted(set(kept) & run.read_before[table.name])
-    read = {name: kept[name] for name in sorted(_read_by(run, table.name) & set(kept))}
+    read = {
+        name: [kept[name][""]]
+        + [kept[name].get(f"{part}:{c}") for c in sorted(columns) for part in PARTS]
+        for name, columns in sorted(_read_by(run, table.name).items())
+        if name in kept
+    }
     options = [table.name, exact, run.batch_bytes, run.values_kept, str(run.today)]
     inputs = [contract, hashlib.sha256(own).hexdigest(), present, read, options]
     return hashlib.sha256(json.dumps(inputs).encode()).hexdigest()
@@ -90,7 +105,7 @@ def _contract(root: Path) -> str:
 
 def _afresh(real, run, table, exact) -> tuple:
     """(the pass's answer or the NeedsExactReader it raised, what it handed GX, the
-    findings it recorded on the table, the digest of what it kept)."""
+    findings it recorded on the table, the digests of what it kept)."""
     effects = _Effects(run.quality, table)
     quality, run.quality = run.quality, effects
     try:
@@ -99,7 +114,7 @@ def _afresh(real, run, table, exact) -> tuple:
         answer = (None, error)
     finally:
         run.quality = quality
-    kept = _kept_digest(answer[0].kept) if answer[0] else None
+    kept = _kept_digests(answer[0].kept) if answer[0] else None
     return answer, effects.handed, table.findings[effects.findings_before :], kept
 
 

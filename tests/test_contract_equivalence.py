@@ -14,7 +14,14 @@ from unittest import mock
 import pytest
 import remembered_reference
 from bad_inputs import CATALOGUE
-from conftest import BY_CASE, copy_package, expanded, package_digest
+from conftest import (
+    BY_CASE,
+    copy_package,
+    expanded,
+    package_digest,
+    read_rows,
+    write_rows,
+)
 from frame_digests import frame_digest
 from remembered_cells import remembering
 from remembered_tables import remembering_tables
@@ -355,24 +362,40 @@ def _recorded_run(root, batches) -> tuple[list, list]:
     return _located(expanded(groups)), quality.handed
 
 
+def _in_every_row(table: str, column: str, value):
+    """A change to one column of every row of a table: its rows keep their lines."""
+
+    def change(root) -> None:
+        fields, rows = read_rows(root / "data" / f"{table}.csv")
+        for row in rows:
+            row[column] = value(row[column])
+        write_rows(root / "data" / f"{table}.csv", fields, rows)
+
+    return change
+
+
 def test_a_run_remembering_each_table_finds_and_hands_gx_what_a_run_afresh_does(
     package, tmp_path, remembered_metadata
 ):
     """The catalogue's runs remember each table's pass (see remembered_tables). After the
-    real package, bad inputs in tables that later tables read (a row they read, a row they
-    do not, lines only the exact reader takes), run with that memory, find and hand GX
-    what runs afresh do."""
+    real package, changes to tables that later tables read (the column their foreign keys
+    point to, a column their rules look up, a column they do not read, lines only the exact
+    reader takes), run with that memory, find and hand GX what runs afresh do."""
     real = tmp_path / "real"
     shutil.copytree(package, real)
+    changes = {
+        "people-renamed": _in_every_row("people", "id", lambda id: f"renamed-{id}"),
+        "memberships-later": _in_every_row(
+            "memberships", "start_date", lambda _: "2099-01-01"
+        ),
+    }
+    for name in ("value outside its categories", "unbalanced quote"):
+        changes[name] = next(c for c in CATALOGUE if c.name == name).apply
     cases = []
-    for name in (
-        "overlapping memberships",
-        "value outside its categories",
-        "unbalanced quote",
-    ):
+    for name, change in changes.items():
         root = tmp_path / name.replace(" ", "-")
         shutil.copytree(real, root)
-        next(c for c in CATALOGUE if c.name == name).apply(root)
+        change(root)
         cases.append(root)
     afresh = [_recorded_run(root, pipeline._Pass._batches) for root in cases]
     memory = {}
