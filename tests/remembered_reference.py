@@ -235,6 +235,7 @@ def _package_for(root: Path, descriptor, name: str) -> frictionless.Package:
     resource it is given, which for the whole package costs more than the validation."""
     schema = descriptor.table_schemas().get(name) or {}
     read = {name} | {t for _, t, _ in table_schema.foreign_keys(schema) if t}
-    whole = json.loads((root / descriptor.file).read_text("utf-8"))
-    whole["resources"] = [r for r in whole["resources"] if r.get("name") in read]
-    return frictionless.Package(whole, basepath=str(root))
+    resources = [r for r in descriptor.resources() if r.get("name") in read]
+    return frictionless.Package(
+        {**descriptor.package, "resources": resources}, basepath=str(root)
+    )

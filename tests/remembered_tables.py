@@ -5,9 +5,9 @@ _batches`: its batches read, their cells, its foreign keys into the tables read 
 the semantic rules that run per batch, what it keeps for later rules, what it hands GX)
 reads nothing but its own file; what the tables read before it kept, of the columns its
 foreign keys point to and its rules look up (`looks_up`: test_semantic_rules holds each rule
-to what it declares), and their line numbers; which of the tables read before it are there; the descriptor and the
-files under schemas/ (Table Schemas, expectation suites); and the run's options (its day,
-batch size and values kept, and which reader). For the same bytes of all those it gives the
+to what it declares), and their line numbers; which of the tables read before it are
+there; the descriptor and the files under schemas/ (Table Schemas, expectation suites);
+and the run's options (its day, batch size and values kept, and which reader). For the same bytes of all those it gives the
 same answer, hands GX the same batches, and records the same broken lines on the table.
 
 A bad-input case changes one or two tables: the other tables pass as they did on the real
@@ -77,7 +77,10 @@ def _read_by(run, name: str) -> dict[str, set[str]]:
     return {t: c for t, c in read.items() if t in run.read_before[name]}
 
 
-def _key(run, table, exact: bool, contract: str, kept: dict) -> str:
+def _key(run, table, exact: bool, this_run: dict) -> str:
+    """`this_run`: the run's contract, the columns each table's pass reads of the tables
+    before it (`_read_by`), and the digests of what each table passed so far kept."""
+    contract, kept, reads = this_run["contract"], this_run["kept"], this_run["reads"]
     path = Path(run.root) / table.file
     own = path.read_bytes() if path.is_file() else b"\0missing"
     # Which rules apply depends on which tables are there, whatever their rows.
@@ -85,7 +88,7 @@ def _key(run, table, exact: bool, contract: str, kept: dict) -> str:
     read = {
         name: [kept[name][""]]
         + [kept[name].get(f"{part}:{c}") for c in sorted(columns) for part in PARTS]
-        for name, columns in sorted(_read_by(run, table.name).items())
+        for name, columns in sorted(reads[table.name].items())
         if name in kept
     }
     options = [table.name, exact, run.batch_bytes, run.values_kept, str(run.today)]
@@ -126,8 +129,10 @@ def remembering_tables(memory: dict):
 
     def remembered(run, table, exact):
         if this_run.get("run") is not run:  # a new run: its files may differ
-            this_run.update(run=run, contract=_contract(Path(run.root)), kept={})
-        key = _key(run, table, exact, this_run["contract"], this_run["kept"])
+            reads = {name: _read_by(run, name) for name in run.read_before}
+            contract = _contract(Path(run.root))
+            this_run.update(run=run, contract=contract, kept={}, reads=reads)
+        key = _key(run, table, exact, this_run)
         if key in memory:
             _, handed, findings, _ = memory[key]
             for step, arguments in handed:

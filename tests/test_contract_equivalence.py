@@ -13,15 +13,8 @@ from unittest import mock
 
 import pytest
 import remembered_reference
-from bad_inputs import CATALOGUE
-from conftest import (
-    BY_CASE,
-    copy_package,
-    expanded,
-    package_digest,
-    read_rows,
-    write_rows,
-)
+from bad_inputs import CATALOGUE, every_row
+from conftest import BY_CASE, copy_package, expanded, package_digest
 from frame_digests import frame_digest
 from remembered_cells import remembering
 from remembered_tables import remembering_tables
@@ -362,18 +355,6 @@ def _recorded_run(root, batches) -> tuple[list, list]:
     return _located(expanded(groups)), quality.handed
 
 
-def _in_every_row(table: str, column: str, value):
-    """A change to one column of every row of a table: its rows keep their lines."""
-
-    def change(root) -> None:
-        fields, rows = read_rows(root / "data" / f"{table}.csv")
-        for row in rows:
-            row[column] = value(row[column])
-        write_rows(root / "data" / f"{table}.csv", fields, rows)
-
-    return change
-
-
 def test_a_run_remembering_each_table_finds_and_hands_gx_what_a_run_afresh_does(
     package, tmp_path, remembered_metadata
 ):
@@ -383,10 +364,13 @@ def test_a_run_remembering_each_table_finds_and_hands_gx_what_a_run_afresh_does(
     reader takes), run with that memory, find and hand GX what runs afresh do."""
     real = tmp_path / "real"
     shutil.copytree(package, real)
+    # Changes to one column of every row: the rows keep their lines.
     changes = {
-        "people-renamed": _in_every_row("people", "id", lambda id: f"renamed-{id}"),
-        "memberships-later": _in_every_row(
-            "memberships", "start_date", lambda _: "2099-01-01"
+        "people-renamed": every_row(
+            "people", lambda cells: cells.update(id=f"renamed-{cells['id']}")
+        ),
+        "memberships-later": every_row(
+            "memberships", lambda cells: cells.update(start_date="2099-01-01")
         ),
     }
     for name in ("value outside its categories", "unbalanced quote"):

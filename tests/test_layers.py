@@ -7,7 +7,7 @@ import shutil
 
 import pandas as pd
 import pytest
-from bad_inputs import CATALOGUE, set_cell
+from bad_inputs import CATALOGUE, edit_bytes, set_cell
 from conftest import ROOT, VALIDATED, copy_package
 from remembered_expectations import ExpectationMemory, RememberedExpectations
 from sco_data.checks import report
@@ -135,8 +135,7 @@ def test_gx_remembered_answers_as_gx_afresh(package, tmp_path_factory):
     ).apply(package)
     lower = copy_package(tmp_path_factory.mktemp("lower"))
     shutil.copy(package / "data" / "events.csv", lower / "data" / "events.csv")
-    header, rows = (lower / "data" / "events.csv").read_bytes().split(b"\n", 1)
-    (lower / "data" / "events.csv").write_bytes(header + b"\n\n" + rows)
+    edit_bytes("events", lambda data: data.replace(b"\n", b"\n\n", 1))(lower)
     memory = ExpectationMemory()
     runs = [(real, 5), (package, 5), (package, 5), (lower, 5), (real, None)]
     runs += [(package, None), (lower, None)]

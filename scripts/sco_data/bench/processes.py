@@ -49,7 +49,8 @@ def descendants(pid: int) -> list[int]:
     """The process's children, their children, and so on: sampled many times a second by
     the benchmark, so read from each process's own list of children where the kernel
     keeps one, instead of from every process there is."""
-    if _listed_children(pid) is None:
+    listed = _listed_children(pid)
+    if listed is None:
         by_parent: dict[int, list[int]] = {}
         for child, parent in parents().items():
             by_parent.setdefault(parent, []).append(child)
@@ -57,12 +58,13 @@ def descendants(pid: int) -> list[int]:
         def children_of(parent: int) -> list[int]:
             return by_parent.get(parent, [])
 
+        listed = children_of(pid)
     else:
 
         def children_of(parent: int) -> list[int]:
             return _listed_children(parent) or []
 
-    found, todo = [], list(children_of(pid))
+    found, todo = [], list(listed)
     while todo:
         child = todo.pop()
         found.append(child)

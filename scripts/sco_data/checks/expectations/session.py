@@ -280,9 +280,10 @@ class Engine:
 
 class Session:
     """One whole validation, in a GX context of its own (or a shared `Engine`, when it
-    writes no Data Docs): each table's suite runs on its batches as they arrive (the expectations about the table as a whole once it has ended), and the
-    Data Docs are built from all of them at the end, one validation per table as if its
-    rows had come at once."""
+    writes no Data Docs): each table's suite runs on its batches as they arrive (the
+    expectations about the table as a whole once it has ended), and the Data Docs are
+    built from all of them at the end, one validation per table as if its rows had come
+    at once."""
 
     def __init__(
         self,
