@@ -49,11 +49,12 @@ def test_the_catalogue_page_is_up_to_date():
     assert page == markdown(), "docs/bad-inputs.md is stale: run `make docs`"
 
 
-def test_the_command_exits_1_and_names_the_problem_without_traceback(package):
+def test_the_command_exits_1_and_names_the_problem_without_traceback(events_package):
     case = next(c for c in CATALOGUE if c.name == "unbalanced quote")
-    case.apply(package)
+    case.apply(events_package)
     result = subprocess.run(
-        [sys.executable, "-m", "sco_data.validate", str(package), "--no-data-docs"],
+        [sys.executable, "-m", "sco_data.validate", str(events_package)]
+        + ["--no-data-docs"],
         capture_output=True,
         text=True,
         check=False,

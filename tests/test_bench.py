@@ -7,13 +7,15 @@ import os
 import signal
 import subprocess
 
-from conftest import rows_beyond_real_tables
+from conftest import copy_tables, rows_beyond_real_tables
 from sco_data.bench import benchmark as bench
-from sco_data.bench import processes
+from sco_data.bench import processes, synthetic
 
 
-def test_bench_times_every_stage_both_yardsticks_and_a_broken_copy(package):
-    # One run with every option: each costs a whole `make validate` of its own.
+def test_bench_times_every_stage_both_yardsticks_and_a_broken_copy(tmp_path):
+    # One run with every option: each costs a whole `make validate` of its own, so the
+    # package is cut to the tables the benchmark grows and those they point into.
+    package = copy_tables(tmp_path, *synthetic.SCALED)
     rows = rows_beyond_real_tables(extra=1)
     table = bench.run(
         package, rows=rows, reference=True, stages=True, prose=True, broken=("date",)

@@ -126,7 +126,7 @@ def test_a_run_killed_outright_leaves_no_worker_and_no_scratch(big, tmp_path):
 
 @linux_only
 def test_after_a_run_killed_with_its_worker_the_next_run_leaves_no_scratch(
-    big, package, tmp_path
+    big, events_package, tmp_path
 ):
     # As a CI timeout does: SIGKILL to the whole process group, so nobody cleans up.
     scratch = tmp_path / "scratch"
@@ -136,7 +136,7 @@ def test_after_a_run_killed_with_its_worker_the_next_run_leaves_no_scratch(
     assert _wait_for(lambda: not any(map(running, workers)), 5)
     assert list(scratch.iterdir()), "nobody was left to clean up: the next run must"
     again = subprocess.run(
-        [*VALIDATE, str(package), "--no-data-docs"],
+        [*VALIDATE, str(events_package), "--no-data-docs"],
         env=_scratch_env(scratch),
         capture_output=True,
         check=False,
@@ -364,8 +364,9 @@ def test_permission_denied_ends_with_one_message_and_the_old_file(package):
 
 @linux_only
 def test_read_only_reports_still_give_the_report_and_say_the_html_was_not_written(
-    package, tmp_path
+    events_package, tmp_path
 ):
+    package = events_package
     docs = package / DATA_DOCS
     docs.mkdir(parents=True)
     (docs / "index.html").write_text("the last report", "utf-8")
@@ -401,8 +402,9 @@ def _report_pages(docs: Path) -> tuple[set[str], set[str]]:
 
 
 def test_two_validations_at_once_both_report_right_and_leave_one_whole_report(
-    package, tmp_path
+    events_package, tmp_path
 ):
+    package = events_package
     bad = next(c for c in CATALOGUE if c.name == "value outside its categories")
     bad.apply(package)
     env = _scratch_env(tmp_path / "scratch")
