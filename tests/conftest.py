@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import hashlib
 import io
 import json
@@ -28,6 +29,19 @@ from sco_data.package.descriptor import read as read_descriptor
 from sco_data.publish import figure_files, site
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def pytest_collection_finish(session) -> None:
+    """Every test process imports GX sooner or later (the in-process layer), and the tests
+    have imported the rest: importing it now, then freezing what is alive, keeps the
+    objects of those modules out of every later full garbage collection, which would
+    otherwise walk them all again, dozens of times a test process."""
+    if session.config.pluginmanager.has_plugin("dsession"):
+        return  # pytest-xdist's controller: it runs no test
+    import sco_data.checks.expectations.session  # noqa: F401
+
+    gc.collect()
+    gc.freeze()
 
 
 @pytest.fixture(scope="session", autouse=True)
