@@ -8,7 +8,7 @@ import sys
 
 import pytest
 from bad_inputs import CATALOGUE, ROOT, markdown
-from conftest import BY_CASE, expanded
+from conftest import BY_CASE, copy_tables, expanded
 from sco_data.checks.report import ordered
 from sco_data.validate import main, run_checks
 
@@ -91,9 +91,11 @@ def test_descriptor_that_is_not_json_is_reported(package, capsys, gx_in_process)
     assert "datapackage.json" in out and "unreadable-json" in out
 
 
-def test_two_runs_in_one_process_find_the_same(package):
+def test_two_runs_in_one_process_find_the_same(tmp_path):
     # Nothing a run learns about the columns outlives it: a second run, on the same tables
-    # or on changed ones, finds exactly what a first run in a fresh process would.
+    # or on changed ones, finds exactly what a first run in a fresh process would. The
+    # package is cut to the tables the bad inputs change and those they point into.
+    package = copy_tables(tmp_path, "events", "event_participants", "sources")
     for name in (
         "broken foreign key",
         "duplicate primary key",
