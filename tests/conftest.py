@@ -24,6 +24,7 @@ from sco_data.checks import contract, frictionless_metadata, pipeline, read_back
 from sco_data.checks.expectations import worker
 from sco_data.checks.pipeline import run_checks
 from sco_data.findings import merge_groups
+from sco_data.memory import keep_for_the_run
 from sco_data.package import compact, table_schema
 from sco_data.package.descriptor import read as read_descriptor
 from sco_data.publish import figure_files, site
@@ -33,15 +34,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def pytest_collection_finish(session) -> None:
     """Every test process imports GX sooner or later (the in-process layer), and the tests
-    have imported the rest: importing it now, then freezing what is alive, keeps the
-    objects of those modules out of every later full garbage collection, which would
-    otherwise walk them all again, dozens of times a test process."""
+    have imported the rest: importing it now, then freezing what is alive as the GX worker
+    does (`keep_for_the_run`), keeps the objects of those modules out of every later full
+    garbage collection, which would otherwise walk them all again, dozens of times a test
+    process."""
     if session.config.pluginmanager.has_plugin("dsession"):
         return  # pytest-xdist's controller: it runs no test
     import sco_data.checks.expectations.session  # noqa: F401
 
     gc.collect()
-    gc.freeze()
+    keep_for_the_run()
 
 
 @pytest.fixture(scope="session", autouse=True)
