@@ -34,15 +34,19 @@ def _listed_children(pid: int) -> list[int] | None:
     None where it lists none (a kernel built without that list)."""
     try:
         tasks = list(Path(f"/proc/{pid}/task").iterdir())
-        return [
-            int(c) for task in tasks for c in (task / "children").read_text().split()
-        ]
-    except FileNotFoundError as error:
-        if error.filename and error.filename.endswith("children"):
-            return None
-        return []  # the process ended while we looked
     except OSError:
-        return []
+        return []  # the process ended while we looked
+    found = []
+    for task in tasks:
+        try:
+            found += [int(c) for c in (task / "children").read_text().split()]
+        except FileNotFoundError:
+            if task.exists():
+                return None
+            # The thread ended while we looked: its children are its process's still.
+        except OSError:
+            pass
+    return found
 
 
 def descendants(pid: int) -> list[int]:
