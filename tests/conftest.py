@@ -95,8 +95,9 @@ def copy_tables(folder: Path, *names: str) -> Path:
     (folder / "datapackage.json").write_text(json.dumps(edited, indent=2), "utf-8")
     shutil.copytree(ROOT / "schemas", folder / "schemas")
     (folder / "data").mkdir()
-    for resource in resources:
-        shutil.copy(ROOT / resource["path"], folder / resource["path"])
+    for name, file in descriptor.resource_files().items():
+        if name in kept:
+            shutil.copy(ROOT / file, folder / file)
     return folder
 
 
